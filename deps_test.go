@@ -1,0 +1,119 @@
+package tandem_test
+
+import (
+	"encoding/json"
+	"io"
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+const module = "github.com/tandem-mpc/tandem"
+
+// rule forbids packages matching from (a package path relative to the module, "x/..." for a
+// subtree) from depending, directly or transitively through non-test imports, on anything
+// matching one of the forbidden prefixes. allowOnly, when set, lists the only non-stdlib
+// prefixes allowed.
+type rule struct {
+	from      string
+	forbidden []string
+	allowOnly []string
+}
+
+// The dependency directions of DEVELOPERS.md and WIRE.md §1 / Appendix Y.1 (non-test imports).
+var rules = []rule{
+	{from: "signer/...", allowOnly: []string{module + "/signer"}},
+	{from: "relay/...", forbidden: []string{module + "/mpc", module + "/signer", module + "/ecdsa2p", module + "/internal/secp"}},
+	{from: "relay", allowOnly: []string{module + "/relay", "github.com/gorilla/websocket"}},
+	{from: "relay/store/...", forbidden: []string{module + "/relay/server", "github.com/gorilla/websocket", "github.com/prometheus"}},
+	{from: "mpc/...", forbidden: []string{module + "/ecdsa2p", module + "/internal/secp", "github.com/decred"}},
+	{from: "internal/transcript/...", forbidden: []string{module + "/relay", module + "/mpc", "net", "github.com/gorilla", "github.com/redis"}},
+	{from: "internal/secp/...", forbidden: []string{module + "/relay", module + "/mpc", "net", "github.com/gorilla", "github.com/redis"}},
+	{from: "ecdsa2p/internal/...", forbidden: []string{module + "/relay", module + "/mpc", "net", "net/http", "github.com/gorilla", "github.com/redis", "github.com/decred"}},
+	{from: "...", forbidden: []string{"github.com/decred"}}, // except internal/secp, see below
+}
+
+type pkgInfo struct {
+	ImportPath string
+	Deps       []string
+	Standard   bool
+}
+
+func listPackages(t *testing.T) []pkgInfo {
+	t.Helper()
+	out, err := exec.Command("go", "list", "-deps=false", "-json", "./...").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	var pkgs []pkgInfo
+	dec := json.NewDecoder(strings.NewReader(string(out)))
+	for {
+		var p pkgInfo
+		if err := dec.Decode(&p); err == io.EOF {
+			break
+		} else if err != nil {
+			t.Fatalf("decode go list output: %v", err)
+		}
+		pkgs = append(pkgs, p)
+	}
+	return pkgs
+}
+
+func matches(pattern, rel string) bool {
+	switch {
+	case pattern == "...":
+		return true
+	case strings.HasSuffix(pattern, "/..."):
+		base := strings.TrimSuffix(pattern, "/...")
+		return rel == base || strings.HasPrefix(rel, base+"/")
+	default:
+		return rel == pattern
+	}
+}
+
+func hasPrefixPath(path, prefix string) bool {
+	return path == prefix || strings.HasPrefix(path, prefix+"/")
+}
+
+func isStd(path string) bool {
+	first, _, _ := strings.Cut(path, "/")
+	return !strings.Contains(first, ".")
+}
+
+func TestDependencyDirections(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go list")
+	}
+	for _, p := range listPackages(t) {
+		rel := strings.TrimPrefix(strings.TrimPrefix(p.ImportPath, module), "/")
+		if strings.HasPrefix(rel, "zzanchor") {
+			continue
+		}
+		for _, r := range rules {
+			if !matches(r.from, rel) {
+				continue
+			}
+			for _, d := range p.Deps {
+				for _, f := range r.forbidden {
+					if f == "github.com/decred" && hasPrefixPath(rel, "internal/secp") {
+						continue
+					}
+					if hasPrefixPath(d, f) {
+						t.Errorf("%s must not depend on %s (via %s)", p.ImportPath, f, d)
+					}
+				}
+				if r.allowOnly != nil && !isStd(d) && !strings.HasPrefix(d, "vendor/") {
+					ok := false
+					for _, a := range r.allowOnly {
+						if hasPrefixPath(d, a) {
+							ok = true
+						}
+					}
+					if !ok {
+						t.Errorf("%s may depend only on the standard library and %v, not %s", p.ImportPath, r.allowOnly, d)
+					}
+				}
+			}
+		}
+	}
+}

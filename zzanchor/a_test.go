@@ -1,0 +1,25 @@
+package zzanchor
+
+import (
+	_ "filippo.io/age"
+	_ "filippo.io/age/armor"
+	_ "github.com/alicebob/miniredis/v2"
+	_ "github.com/cloudflare/circl/expander"
+	_ "github.com/decred/dcrd/dcrec/secp256k1/v4"
+	_ "github.com/decred/dcrd/dcrec/secp256k1/v4/ecdsa"
+	_ "github.com/gorilla/websocket"
+	_ "github.com/prometheus/client_golang/prometheus"
+	_ "github.com/prometheus/client_golang/prometheus/collectors"
+	_ "github.com/prometheus/client_golang/prometheus/promhttp"
+	_ "github.com/prometheus/client_golang/prometheus/testutil"
+	_ "github.com/redis/go-redis/v9"
+	_ "github.com/stretchr/testify/assert"
+	_ "github.com/stretchr/testify/require"
+	_ "go.uber.org/goleak"
+	_ "golang.org/x/crypto/chacha20poly1305"
+	_ "golang.org/x/crypto/cryptobyte"
+	_ "golang.org/x/crypto/hkdf"
+	_ "golang.org/x/crypto/sha3"
+	_ "golang.org/x/sys/unix"
+	_ "pgregory.net/rapid"
+)
