@@ -183,11 +183,20 @@ func (k VerifyingKey) MarshalJSON() ([]byte, error) {
 }
 
 // UnmarshalJSON parses the object form written by MarshalJSON. The key type may be an alias
-// and a P-256 value may be uncompressed; unknown members are ignored. null leaves k unchanged,
-// like encoding/json does for other types. On error k is unchanged.
+// and a P-256 value may be uncompressed; unknown members are ignored. It also accepts a JSON
+// string holding the text form, which is how encoding/json hands over a VerifyingKey used as
+// a map key. null leaves k unchanged, like encoding/json does for other types. On error k is
+// unchanged.
 func (k *VerifyingKey) UnmarshalJSON(data []byte) error {
 	if string(data) == "null" {
 		return nil
+	}
+	if len(data) > 0 && data[0] == '"' {
+		var text string
+		if err := json.Unmarshal(data, &text); err != nil {
+			return fmt.Errorf("%w: verifying key JSON: %v", ErrInvalidKey, err)
+		}
+		return k.UnmarshalText([]byte(text))
 	}
 	var j verifyingKeyJSON
 	if err := json.Unmarshal(data, &j); err != nil {
