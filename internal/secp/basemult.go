@@ -1,0 +1,132 @@
+package secp
+
+import "sync"
+
+// Fixed-base scalar multiplication: a signed 4-bit fixed-window comb with one
+// table per window position, so no doublings are needed at all. Position i
+// holds the affine points j·16^i·G for j = 1..8; k·G is the sum of 64 masked
+// table reads, one per signed digit, added with the mixed complete formula.
+//
+// The tables (64 × 8 affine points, 32 KiB) are computed on first use.
+
+const (
+	bmWindow    = 4
+	bmPositions = 64
+	bmEntries   = 1 << (bmWindow - 1)
+)
+
+type baseTable [bmPositions][bmEntries]affinePoint
+
+var (
+	baseTableOnce sync.Once
+	baseTableVal  *baseTable
+)
+
+// getBaseTable returns the precomputed table, computing it on first use.
+func getBaseTable() *baseTable {
+	baseTableOnce.Do(func() { baseTableVal = computeBaseTable() })
+	return baseTableVal
+}
+
+// computeBaseTable computes the table in projective coordinates and converts
+// it to affine with one batched inversion (Montgomery's trick). The inputs are
+// public constants.
+func computeBaseTable() *baseTable {
+	var proj [bmPositions][bmEntries]projPoint
+	pos := projPoint{x: generatorAffine.x, y: generatorAffine.y, z: fieldElement{1}}
+	for i := 0; i < bmPositions; i++ {
+		proj[i][0] = pos
+		for j := 1; j < bmEntries; j++ {
+			proj[i][j].add(&proj[i][j-1], &pos)
+		}
+		for j := 0; j < bmWindow; j++ {
+			pos.double(&pos)
+		}
+	}
+	const total = bmPositions * bmEntries
+	flat := make([]*projPoint, 0, total)
+	for i := range proj {
+		for j := range proj[i] {
+			flat = append(flat, &proj[i][j])
+		}
+	}
+	// prefix[i] = z_0·…·z_{i−1}.
+	prefix := make([]fieldElement, total+1)
+	prefix[0] = fieldElement{1}
+	for i, q := range flat {
+		prefix[i+1].mul(&prefix[i], &q.z)
+	}
+	var inv fieldElement
+	inv.invert(&prefix[total])
+	t := new(baseTable)
+	for i := total - 1; i >= 0; i-- {
+		var zi fieldElement
+		zi.mul(&inv, &prefix[i]) // 1/z_i
+		inv.mul(&inv, &flat[i].z)
+		a := &t[i/bmEntries][i%bmEntries]
+		a.x.mul(&flat[i].x, &zi)
+		a.y.mul(&flat[i].y, &zi)
+	}
+	return t
+}
+
+// lookupAffine sets a = table[|d|−1] for 1 ≤ |d| ≤ 8 (an arbitrary entry for
+// d = 0, which the caller discards), negated when d < 0, reading every entry.
+func (a *affinePoint) lookupAffine(table *[bmEntries]affinePoint, d int) {
+	m := d >> 63
+	abs := (d ^ m) - m
+	*a = table[0]
+	for i := 1; i < bmEntries; i++ {
+		eq := ctEqInt(abs, i+1)
+		a.x.selectFe(&table[i].x, &a.x, eq)
+		a.y.selectFe(&table[i].y, &a.y, eq)
+	}
+	var ny fieldElement
+	ny.neg(&a.y)
+	a.y.selectFe(&ny, &a.y, int(m&1))
+}
+
+// scalarBaseMult sets p = k·G in constant time.
+func (p *projPoint) scalarBaseMult(k *Scalar) {
+	t := getBaseTable()
+
+	// Work with k' = min(k, n − k) < n/2 < 2^255 and negate the result at
+	// the end, so the top digit after carries is at most 8.
+	neg := k.isHighBit()
+	var nk, kk Scalar
+	nk.Negate(k)
+	kk.Select(&nk, k, neg)
+	b := kk.s.Bytes()
+
+	var d [bmPositions]int
+	carry := 0
+	for i := 0; i < bmPositions; i++ {
+		byt := int(b[31-i/2])
+		v := (byt>>(4*(i&1)))&0xf + carry
+		if i == bmPositions-1 { // public: the top digit stays in [0, 8]
+			d[i] = v
+			break
+		}
+		carry = (v + bmEntries) >> bmWindow
+		d[i] = v - carry<<bmWindow
+	}
+
+	var acc, sum projPoint
+	var e affinePoint
+	acc.setIdentity()
+	for i := 0; i < bmPositions; i++ {
+		e.lookupAffine(&t[i], d[i])
+		sum.addAffine(&acc, &e)
+		acc.selectProj(&acc, &sum, ctEqInt(d[i], 0))
+	}
+	acc.condNeg(neg)
+	*p = acc
+}
+
+// ScalarBaseMult sets p = k·G and returns p. It runs in constant time and
+// does not allocate (after the one-time table computation).
+func (p *Point) ScalarBaseMult(k *Scalar) *Point {
+	var r projPoint
+	r.scalarBaseMult(k)
+	return p.put(&r)
+}

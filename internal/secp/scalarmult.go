@@ -1,0 +1,98 @@
+package secp
+
+// Variable-base scalar multiplication: GLV split plus a signed 5-bit fixed
+// window over both half-size scalars (Strauss–Shamir interleaving), with
+// masked lookups that read every table entry.
+
+const (
+	smWindow  = 5
+	smDigits  = 26 // 26·5 = 130 bits ≥ 129, the bound on the GLV halves
+	smEntries = 1 << (smWindow - 1)
+)
+
+// recodeSigned5 writes the signed base-32 digits of k < 2^129 into d, least
+// significant first: d[i] ∈ [−16, 15] for i < smDigits−1 and the top digit in
+// [0, 16]. Constant time.
+func recodeSigned5(k *[4]uint64, d *[smDigits]int) {
+	carry := 0
+	for i := 0; i < smDigits; i++ {
+		bit := i * smWindow
+		limb, off := bit/64, uint(bit%64)
+		w := k[limb] >> off
+		if off > 64-smWindow && limb < 3 { // public loop structure
+			w |= k[limb+1] << (64 - off)
+		}
+		v := int(w&(1<<smWindow-1)) + carry
+		if i == smDigits-1 { // public: the top digit is not re-balanced
+			d[i] = v
+			return
+		}
+		carry = (v + smEntries) >> smWindow
+		d[i] = v - carry<<smWindow
+	}
+}
+
+// lookupProj sets p = sign(d)·table[|d|−1], or the identity for d = 0, reading
+// every entry, for |d| ≤ len(table). flipSign additionally negates the result
+// when 1. Constant time.
+func (p *projPoint) lookupProj(table *[smEntries]projPoint, d int, flipSign int) {
+	m := d >> 63 // all ones when negative
+	abs := (d ^ m) - m
+	p.setIdentity()
+	for i := range table {
+		eq := ctEqInt(abs, i+1)
+		p.selectProj(&table[i], p, eq)
+	}
+	p.condNeg(int(m&1) ^ flipSign)
+}
+
+// ctEqInt returns 1 if a == b and 0 otherwise, for small non-negative ints,
+// in constant time.
+func ctEqInt(a, b int) int {
+	x := uint64(a ^ b)
+	return int(1 ^ ((x | -x) >> 63))
+}
+
+// scalarMult sets p = k·q in constant time.
+func (p *projPoint) scalarMult(k *Scalar, q *projPoint) {
+	k1, k2, neg1, neg2 := glvSplit(&k.s)
+	var d1, d2 [smDigits]int
+	recodeSigned5(&k1, &d1)
+	recodeSigned5(&k2, &d2)
+
+	// t1[i] = (i+1)·q; t2[i] = λ·(i+1)·q = (β·X, Y, Z).
+	var t1, t2 [smEntries]projPoint
+	t1[0] = *q
+	t1[1].double(q)
+	for i := 2; i < smEntries; i++ {
+		t1[i].add(&t1[i-1], q)
+	}
+	for i := range t1 {
+		t2[i].x.mul(&t1[i].x, &glvBeta)
+		t2[i].y = t1[i].y
+		t2[i].z = t1[i].z
+	}
+
+	var acc, e projPoint
+	acc.lookupProj(&t1, d1[smDigits-1], neg1)
+	e.lookupProj(&t2, d2[smDigits-1], neg2)
+	acc.add(&acc, &e)
+	for i := smDigits - 2; i >= 0; i-- {
+		for j := 0; j < smWindow; j++ {
+			acc.double(&acc)
+		}
+		e.lookupProj(&t1, d1[i], neg1)
+		acc.add(&acc, &e)
+		e.lookupProj(&t2, d2[i], neg2)
+		acc.add(&acc, &e)
+	}
+	*p = acc
+}
+
+// ScalarMult sets p = k·q and returns p. It runs in constant time for every
+// k and q (including q = O) and does not allocate.
+func (p *Point) ScalarMult(k *Scalar, q *Point) *Point {
+	var r projPoint
+	r.scalarMult(k, q.get())
+	return p.put(&r)
+}
