@@ -59,9 +59,9 @@ type fakeConn struct {
 	in      chan []byte // relay → client
 	closed  chan struct{}
 	once    sync.Once
-	err     error                // what the client's ReadFrame returns once closed
-	waiters map[MsgID]time.Time  // guarded by r.mu
-	stall   chan struct{}        // if non-nil, WriteFrame blocks until it is closed
+	err     error               // what the client's ReadFrame returns once closed
+	waiters map[MsgID]time.Time // guarded by r.mu
+	stall   chan struct{}       // if non-nil, WriteFrame blocks until it is closed
 	feats   Features
 }
 
