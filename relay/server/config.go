@@ -54,29 +54,29 @@ type Config struct {
 	HandshakeTimeout time.Duration // 10s
 
 	// Per-instance admission limits (§4.1).
-	MaxConns        int     // 10000; HTTP 503
-	MaxConnsPerIP   int     // 128; Off = no limit; HTTP 429
-	HandshakeRate   float64 // 10 per second per IP prefix; Off = no limit
-	HandshakeBurst  int     // 20
-	TrustedProxies  []netip.Prefix
-	IPv6Prefix      int      // 64
-	AllowedOrigins  []string // nil or ["*"] = any origin
-	Auth            string   // AuthNone (default), AuthShared, AuthHMAC
-	AuthSecretFile  string   // required for shared and hmac
-	CompatMsgStats  bool     // serve GET /v1/msg-stats
-	OnStoreReset    string   // OnResetClose (default) or OnResetKeep
+	MaxConns         int     // 10000; HTTP 503
+	MaxConnsPerIP    int     // 128; Off = no limit; HTTP 429
+	HandshakeRate    float64 // 10 per second per IP prefix; Off = no limit
+	HandshakeBurst   int     // 20
+	TrustedProxies   []netip.Prefix
+	IPv6Prefix       int           // 64
+	AllowedOrigins   []string      // nil or ["*"] = any origin
+	Auth             string        // AuthNone (default), AuthShared, AuthHMAC
+	AuthSecretFile   string        // required for shared and hmac
+	CompatMsgStats   bool          // serve GET /v1/msg-stats
+	OnStoreReset     string        // OnResetClose (default) or OnResetKeep
 	StoreResetSpread time.Duration // 5s: 1012 closes are spread over it
 
 	// Housekeeping.
-	SweepInterval   time.Duration // 100ms
-	StoreOpTimeout  time.Duration // 2s: ErrUnavailable retries of a PUB stop here (→ 1013)
-	ShutdownDelay   time.Duration // 0
-	DrainWindow     time.Duration // 10s
-	AdminPprof      bool          // mount /debug/pprof/ on the admin handler
-	LogRemoteAddr   *bool         // log the client address on connection close; default true
-	Logger          *slog.Logger  // slog.Default() when nil
-	Version         string        // for tandem_relay_build_info; "dev" when empty
-	BackendName     string        // for tandem_relay_build_info; "memory" when empty
+	SweepInterval  time.Duration // 100ms
+	StoreOpTimeout time.Duration // 2s: ErrUnavailable retries of a PUB stop here (→ 1013)
+	ShutdownDelay  time.Duration // 0
+	DrainWindow    time.Duration // 10s
+	AdminPprof     bool          // mount /debug/pprof/ on the admin handler
+	LogRemoteAddr  *bool         // log the client address on connection close; default true
+	Logger         *slog.Logger  // slog.Default() when nil
+	Version        string        // for tandem_relay_build_info; "dev" when empty
+	BackendName    string        // for tandem_relay_build_info; "memory" when empty
 }
 
 // Off is the value that switches off a limit whose zero value means "default"

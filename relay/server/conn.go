@@ -39,7 +39,9 @@ var (
 )
 
 // pinger is implemented by links that carry transport keepalives (the WebSocket link).
-type pinger interface{ ping(deadline time.Time) error }
+type pinger interface {
+	ping(deadline time.Time) error
+}
 
 // deadlineWriter is implemented by links that take a write deadline without a context.
 type deadlineWriter interface {
@@ -189,6 +191,10 @@ func (c *conn) readLoop() {
 		}
 		if c.isClosing() {
 			continue // drain until the peer's close frame or the close deadline
+		}
+		if len(frame) > cfg.MaxFrameBytes { // links without a read limit (the WebSocket has one)
+			c.closeWith(relay.CloseMessageTooBig, reasonFrameTooBig)
+			continue
 		}
 		now := time.Now()
 		c.framesIn.Add(1)

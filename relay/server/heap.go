@@ -69,7 +69,7 @@ func (s *quotaSlice) Pop() any {
 }
 
 func (qh *quotaHeap) push(it quotaItem) { heap.Push(&qh.h, it) }
-func (qh *quotaHeap) pop() quotaItem   { return heap.Pop(&qh.h).(quotaItem) }
+func (qh *quotaHeap) pop() quotaItem    { return heap.Pop(&qh.h).(quotaItem) }
 func (qh *quotaHeap) peek() (quotaItem, bool) {
 	if len(qh.h) == 0 {
 		return quotaItem{}, false

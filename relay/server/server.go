@@ -78,6 +78,11 @@ func New(cfg Config, newStore StoreFactory) (*Server, error) {
 	return s, nil
 }
 
+// Init applies the configuration, builds the hub and the store and starts the hub's
+// goroutines. Calling it is optional (the first request or ServeLink does it); it reports a
+// configuration error early. Later calls return the first call's result.
+func (s *Server) Init() error { return s.init() }
+
 // init applies the defaults, builds the hub and the store and starts the hub's goroutines.
 func (s *Server) init() error {
 	s.once.Do(func() { s.initErr = s.doInit() })
@@ -105,7 +110,7 @@ func (s *Server) doInit() error {
 	s.hub = newHub(s)
 	factory := s.NewStore
 	if factory == nil {
-		factory = s.defaultStore
+		factory = s.NewMemoryStore
 	}
 	st, err := factory(s.hub)
 	if err != nil {
@@ -131,8 +136,11 @@ func (s *Server) doInit() error {
 	return nil
 }
 
-// defaultStore builds the memory store from the server's limits.
-func (s *Server) defaultStore(sink store.Sink) (store.Store, error) {
+// NewMemoryStore builds a memory store from the server's effective limits, with the server's
+// expiry metrics. It is the default StoreFactory, and is meant to be called only from inside a
+// StoreFactory (the configuration is complete by then); relaytest uses it to rebuild the store
+// on Restart.
+func (s *Server) NewMemoryStore(sink store.Sink) (store.Store, error) {
 	maxBytes := s.cfg.MaxStoredBytes
 	if maxBytes == 0 {
 		maxBytes = -1
