@@ -88,13 +88,7 @@ func (s *Scalar) SetBytesReduce32(b []byte) (*Scalar, error) {
 }
 
 // twoTo256ModN is 2^256 mod n = 2^256 − n.
-var twoTo256ModN = func() secp256k1.ModNScalar {
-	var s secp256k1.ModNScalar
-	b := [32]byte{16: 0x01, 17: 0x45, 18: 0x51, 19: 0x23, 20: 0x19, 21: 0x50, 22: 0xb7, 23: 0x5f,
-		24: 0xc4, 25: 0x40, 26: 0x2d, 27: 0xa1, 28: 0x73, 29: 0x2f, 30: 0xc9, 31: 0xbf}
-	s.SetBytes(&b)
-	return s
-}()
+var twoTo256ModN = scalarFromHex("000000000000000000000000000000014551231950b75fc4402da1732fc9bebf")
 
 // SetWideBytes sets s = int(b) mod n for a 64-byte big-endian b (wide() of
 // PROTOCOL.md §2.1), in constant time. It returns ErrInvalidLength unless
