@@ -66,12 +66,14 @@ func (c *Client) retainAskLocked(s *Scope, id MsgID, until, now time.Time) (fram
 }
 
 // askFrameLocked returns the ASK for id with TTL min(until − now, limit) and, while connected,
-// schedules its refresh at half the TTL the relay will read.
+// schedules its refresh at half the TTL the relay will read. An ASK whose TTL already reaches
+// until needs no refresh (only a re-send after a reconnect or on Resend).
 func (c *Client) askFrameLocked(id MsgID, st *askState, now time.Time) []byte {
-	ttl := min(st.until().Sub(now), c.ttlLimit)
-	code := EncodeTTL(ttl)
-	if c.cur != nil {
-		st.next = now.Add(DecodeTTL(code) / 2)
+	until := st.until()
+	code := EncodeTTL(min(until.Sub(now), c.ttlLimit))
+	st.next = time.Time{}
+	if ttl := DecodeTTL(code); c.cur != nil && now.Add(ttl).Before(until) {
+		st.next = now.Add(ttl / 2)
 		c.scheduleLocked(st.next)
 	}
 	return Header{ID: id, TTLCode: code}.Marshal()
