@@ -69,12 +69,26 @@ func (ephemeralKey) LogValue() slog.Value       { return slog.StringValue(redact
 // by one party: it seals with its own direction's key and opens with the peer's. The keys never
 // print, and wipe clears them when the session ends.
 type p2pKeys struct {
-	kAB, kBA [32]byte // k_AB seals A→B messages, k_BA seals B→A messages
-	selfIsA  bool
+	// keys is behind a pointer so that no print path shows the bytes: fmt's error paths
+	// (for example %p on a p2pKeys value) bypass Format and print fields, but print a nested
+	// pointer only as an address.
+	keys    *p2pSecret
+	selfIsA bool
 	// ab and ba are the AEADs of kAB and kBA, built once so that opening a frame allocates
 	// nothing but the plaintext. They hold their own key copies, which wipe can only drop.
 	ab, ba cipher.AEAD
 }
+
+// p2pSecret holds the two key values.
+type p2pSecret struct {
+	kAB, kBA [32]byte // k_AB seals A→B messages, k_BA seals B→A messages
+}
+
+// The redacting methods have value receivers so that both p2pSecret and *p2pSecret redact.
+func (p2pSecret) String() string             { return redactedKeys }
+func (p2pSecret) GoString() string           { return redactedKeys }
+func (p2pSecret) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(redactedKeys)) }
+func (p2pSecret) LogValue() slog.Value       { return slog.StringValue(redactedKeys) }
 
 // sender returns the AEAD of this party's sending direction.
 func (k *p2pKeys) sender() cipher.AEAD {
@@ -103,8 +117,10 @@ func (k *p2pKeys) wipe() {
 	if k == nil {
 		return
 	}
-	clear(k.kAB[:])
-	clear(k.kBA[:])
+	if k.keys != nil {
+		clear(k.keys.kAB[:])
+		clear(k.keys.kBA[:])
+	}
 	k.ab, k.ba = nil, nil
 }
 
@@ -180,11 +196,11 @@ func keysFromShared(shared, salt []byte, selfIsA bool) (*p2pKeys, error) {
 		return nil, fmt.Errorf("mpc: internal error: hkdf extract: %w", err)
 	}
 	defer clear(prk)
-	k := &p2pKeys{selfIsA: selfIsA}
+	k := &p2pKeys{keys: new(p2pSecret), selfIsA: selfIsA}
 	for _, d := range []struct {
 		info string
 		dst  *[32]byte
-	}{{labelKeyAB, &k.kAB}, {labelKeyBA, &k.kBA}} {
+	}{{labelKeyAB, &k.keys.kAB}, {labelKeyBA, &k.keys.kBA}} {
 		okm, err := hkdf.Expand(sha256.New, prk, d.info, len(d.dst))
 		if err != nil {
 			return nil, fmt.Errorf("mpc: internal error: hkdf expand: %w", err)
@@ -192,10 +208,10 @@ func keysFromShared(shared, salt []byte, selfIsA bool) (*p2pKeys, error) {
 		copy(d.dst[:], okm)
 		clear(okm)
 	}
-	if k.ab, err = chacha20poly1305.New(k.kAB[:]); err != nil {
+	if k.ab, err = chacha20poly1305.New(k.keys.kAB[:]); err != nil {
 		return nil, fmt.Errorf("mpc: internal error: %w", err)
 	}
-	if k.ba, err = chacha20poly1305.New(k.kBA[:]); err != nil {
+	if k.ba, err = chacha20poly1305.New(k.keys.kBA[:]); err != nil {
 		return nil, fmt.Errorf("mpc: internal error: %w", err)
 	}
 	return k, nil

@@ -163,8 +163,8 @@ func TestVectorsKeySchedule(t *testing.T) {
 	k1 := vecKeys(t, p1, p2)
 	k2 := vecKeys(t, p2, p1)
 	for _, k := range []*p2pKeys{k1, k2} {
-		require.Equal(t, vecKAB, hex.EncodeToString(k.kAB[:]))
-		require.Equal(t, vecKBA, hex.EncodeToString(k.kBA[:]))
+		require.Equal(t, vecKAB, hex.EncodeToString(k.keys.kAB[:]))
+		require.Equal(t, vecKBA, hex.EncodeToString(k.keys.kBA[:]))
 	}
 	require.False(t, k1.selfIsA)
 	require.True(t, k2.selfIsA)
