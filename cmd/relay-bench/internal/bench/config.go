@@ -61,7 +61,7 @@ func ParseRates(s string) ([]float64, error) {
 	var out []float64
 	for _, f := range strings.Split(s, ",") {
 		r, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
-		if err != nil || r <= 0 || r > 1e7 {
+		if err != nil || !(r > 0 && r <= 1e7) {
 			return nil, fmt.Errorf("bench: bad rate %q", f)
 		}
 		out = append(out, r)
