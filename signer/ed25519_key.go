@@ -58,7 +58,8 @@ func checkEd25519Key(raw []byte) error {
 	if y.Cmp(edP) >= 0 {
 		return fmt.Errorf("%w: Ed25519 key is a non-canonical encoding (y ≥ p)", ErrInvalidKey)
 	}
-	// x² = (y² − 1) / (d·y² + 1). The denominator is never zero because −1/d is not a square.
+	// x² = u / v with u = y² − 1 and v = d·y² + 1 (never zero: −1/d is not a square). u / v is
+	// a square exactly when u·v = (u / v)·v² is, which saves the inversion.
 	y2 := new(big.Int).Mul(y, y)
 	y2.Mod(y2, edP)
 	u := new(big.Int).Sub(y2, big.NewInt(1))
@@ -66,17 +67,12 @@ func checkEd25519Key(raw []byte) error {
 	v := new(big.Int).Mul(edD, y2)
 	v.Add(v, big.NewInt(1))
 	v.Mod(v, edP)
-	vInv := new(big.Int).ModInverse(v, edP)
-	if vInv == nil {
-		panic("signer: internal error: d·y² + 1 = 0 mod p")
-	}
-	x2 := u.Mul(u, vInv)
-	x2.Mod(x2, edP)
-	if x2.Sign() == 0 {
+	if u.Sign() == 0 {
+		// x = 0: y = ±1, and the sign bit must be clear.
 		if sign == 1 {
 			return fmt.Errorf("%w: Ed25519 key is a non-canonical encoding (x = 0 with sign bit set)", ErrInvalidKey)
 		}
-	} else if big.Jacobi(x2, edP) != 1 {
+	} else if big.Jacobi(u.Mul(u, v).Mod(u, edP), edP) != 1 {
 		return fmt.Errorf("%w: Ed25519 key is not a point on the curve", ErrInvalidKey)
 	}
 	for _, bad := range edSmallOrderY {
