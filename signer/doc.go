@@ -42,9 +42,11 @@
 //
 // Verification is crypto/ed25519.Verify (RFC 8032 with Go's cofactorless check) and
 // crypto/ecdsa.VerifyASN1 over SHA-256. As WIRE.md requires, P-256 verification accepts both
-// low-s and high-s signatures: ECDSA signatures are malleable ((r, s) and (r, n−s) both verify),
-// which is harmless here because a sender seals each message once and receivers deduplicate
-// by message id and digest, never by signature. r and s outside [1, n−1] are rejected.
+// low-s and high-s signatures. ECDSA signatures are malleable ((r, s) and (r, n−s) both
+// verify), so anyone who sees a frame can make a second frame with a different digest. That is
+// harmless here: the mauled frame authenticates the same contents, the driver uses the first
+// authenticated candidate per message id, and nothing uses a signature as an identifier.
+// r and s outside [1, n−1] are rejected.
 //
 // [External] checks that each result of a TEE or remote signer verifies under the claimed key
 // before returning it, so a misconfigured device fails locally instead of being blamed by the
