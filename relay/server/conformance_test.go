@@ -3,9 +3,9 @@ package server_test
 import (
 	"bytes"
 	"encoding/binary"
-	"sync/atomic"
 	"fmt"
 	"log/slog"
+	"sync/atomic"
 	"testing"
 	"time"
 
