@@ -19,7 +19,7 @@ func TestHasherRedaction(t *testing.T) {
 			out := fmt.Sprintf(verb, v)
 			require.NotContains(t, out, "SECRETSEED", verb)
 			require.NotContains(t, out, "5345435245545345", verb) // hex of "SECRETSE"
-			require.NotContains(t, out, "83 69 67 82", verb)       // %d of the bytes
+			require.NotContains(t, out, "83 69 67 82", verb)      // %d of the bytes
 		}
 		var buf bytes.Buffer
 		slog.New(slog.NewTextHandler(&buf, nil)).Info("m", "v", v)

@@ -44,9 +44,6 @@ func TestTransposeRows(t *testing.T) {
 		want := refTranspose(flat, Rows, Cols)
 		for c := range cols {
 			require.Equal(t, want[c*ColBytes:(c+1)*ColBytes], cols[c][:], "column %d", c)
-			for i := range Rows {
-				require.Equal(t, bit(src[i][:], c), bit(cols[c][:], i))
-			}
 		}
 		var back [Rows][RowBytes]byte
 		TransposeColumns(&back, &cols)
@@ -61,15 +58,9 @@ func TestTransposeSingleBits(t *testing.T) {
 		src[p[0]][p[1]/8] = 1 << (p[1] % 8)
 		var cols [Cols][ColBytes]byte
 		TransposeRows(&cols, &src)
-		for c := range cols {
-			for i := range Rows {
-				want := byte(0)
-				if c == p[1] && i == p[0] {
-					want = 1
-				}
-				require.Equal(t, want, bit(cols[c][:], i), "col %d row %d for bit %v", c, i, p)
-			}
-		}
+		var want [Cols][ColBytes]byte
+		want[p[1]][p[0]/8] = 1 << (p[0] % 8)
+		require.Equal(t, want, cols, "bit %v", p)
 	}
 }
 
