@@ -138,134 +138,56 @@ func (e *fieldElement) neg(a *fieldElement) *fieldElement {
 // double sets e = 2a mod p.
 func (e *fieldElement) double(a *fieldElement) *fieldElement { return e.add(a, a) }
 
-// reduce512 sets e = t mod p for a 512-bit little-endian t.
-func (e *fieldElement) reduce512(t *[8]uint64) {
-	// r = t_lo + t_hi·fieldC, a 256-bit value plus a top word < 2^34.
-	h0, l0 := bits.Mul64(t[4], fieldC)
-	h1, l1 := bits.Mul64(t[5], fieldC)
-	h2, l2 := bits.Mul64(t[6], fieldC)
-	h3, l3 := bits.Mul64(t[7], fieldC)
-	var c uint64
-	l1, c = bits.Add64(l1, h0, 0)
-	l2, c = bits.Add64(l2, h1, c)
-	l3, c = bits.Add64(l3, h2, c)
-	top := h3 + c
-	r0, c := bits.Add64(t[0], l0, 0)
-	r1, c := bits.Add64(t[1], l1, c)
-	r2, c := bits.Add64(t[2], l2, c)
-	r3, c := bits.Add64(t[3], l3, c)
-	top += c
-	// Fold top (< 2^35) once more: top·fieldC < 2^68.
-	th, tl := bits.Mul64(top, fieldC)
-	r0, c = bits.Add64(r0, tl, 0)
-	r1, c = bits.Add64(r1, th, c)
-	r2, c = bits.Add64(r2, 0, c)
-	r3, c = bits.Add64(r3, 0, c)
-	// A final carry leaves r < 2^68, so adding fieldC cannot carry again.
-	r0, c = bits.Add64(r0, -c&fieldC, 0)
-	r1, c = bits.Add64(r1, 0, c)
-	r2, c = bits.Add64(r2, 0, c)
-	r3, _ = bits.Add64(r3, 0, c)
-	*e = fieldElement{r0, r1, r2, r3}
-	e.reduceOnce()
-}
-
-// mul sets e = a·b mod p.
-func (e *fieldElement) mul(a, b *fieldElement) *fieldElement {
-	var t [8]uint64
-	var c, hi, lo uint64
-
-	// Row 0.
-	t[1], t[0] = bits.Mul64(a[0], b[0])
-	hi, lo = bits.Mul64(a[0], b[1])
-	t[1], c = bits.Add64(t[1], lo, 0)
-	t[2] = hi + c
-	hi, lo = bits.Mul64(a[0], b[2])
-	t[2], c = bits.Add64(t[2], lo, 0)
-	t[3] = hi + c
-	hi, lo = bits.Mul64(a[0], b[3])
-	t[3], c = bits.Add64(t[3], lo, 0)
-	t[4] = hi + c
-
-	// Rows 1..3.
-	for i := 1; i < 4; i++ {
-		ai := a[i]
-		var carry uint64
-		hi, lo = bits.Mul64(ai, b[0])
-		t[i], c = bits.Add64(t[i], lo, 0)
-		carry = hi + c
-		hi, lo = bits.Mul64(ai, b[1])
-		lo, c = bits.Add64(lo, carry, 0)
-		hi += c
-		t[i+1], c = bits.Add64(t[i+1], lo, 0)
-		carry = hi + c
-		hi, lo = bits.Mul64(ai, b[2])
-		lo, c = bits.Add64(lo, carry, 0)
-		hi += c
-		t[i+2], c = bits.Add64(t[i+2], lo, 0)
-		carry = hi + c
-		hi, lo = bits.Mul64(ai, b[3])
-		lo, c = bits.Add64(lo, carry, 0)
-		hi += c
-		t[i+3], c = bits.Add64(t[i+3], lo, 0)
-		t[i+4] = hi + c
-	}
-	e.reduce512(&t)
-	return e
-}
-
-// square sets e = a² mod p.
+// square sets e = a² mod p: the six cross products once, doubled, plus the
+// four squares, then the same reduction as mul.
 func (e *fieldElement) square(a *fieldElement) *fieldElement {
-	var t [8]uint64
-	var c, c2, hi, lo uint64
+	a0, a1, a2, a3 := a[0], a[1], a[2], a[3]
+	var hi, lo, c, h2, l2 uint64
+	var t1, t2, t3, t4, t5, t6, t7 uint64
 
-	// Off-diagonal products a_i·a_j, i < j.
-	t[2], t[1] = bits.Mul64(a[0], a[1])
-	hi, lo = bits.Mul64(a[0], a[2])
-	t[2], c = bits.Add64(t[2], lo, 0)
-	t[3] = hi + c
-	hi, lo = bits.Mul64(a[0], a[3])
-	t[3], c = bits.Add64(t[3], lo, 0)
-	t[4] = hi + c
-
-	hi, lo = bits.Mul64(a[1], a[2])
-	t[3], c = bits.Add64(t[3], lo, 0)
+	// Cross products a_i·a_j, i < j.
+	t2, t1 = bits.Mul64(a0, a1)
+	hi, lo = bits.Mul64(a0, a2)
+	t2, c = bits.Add64(t2, lo, 0)
+	t3 = hi + c
+	hi, lo = bits.Mul64(a0, a3)
+	t3, c = bits.Add64(t3, lo, 0)
+	t4 = hi + c
+	hi, lo = bits.Mul64(a1, a2)
+	t3, c = bits.Add64(t3, lo, 0)
 	hi += c
-	var h2, l2 uint64
-	h2, l2 = bits.Mul64(a[1], a[3])
+	h2, l2 = bits.Mul64(a1, a3)
 	l2, c = bits.Add64(l2, hi, 0)
 	h2 += c
-	t[4], c = bits.Add64(t[4], l2, 0)
-	t[5] = h2 + c
-
-	hi, lo = bits.Mul64(a[2], a[3])
-	t[5], c = bits.Add64(t[5], lo, 0)
-	t[6] = hi + c
+	t4, c = bits.Add64(t4, l2, 0)
+	t5 = h2 + c
+	hi, lo = bits.Mul64(a2, a3)
+	t5, c = bits.Add64(t5, lo, 0)
+	t6 = hi + c
 
 	// Double them.
-	t[7] = t[6] >> 63
-	t[6] = t[6]<<1 | t[5]>>63
-	t[5] = t[5]<<1 | t[4]>>63
-	t[4] = t[4]<<1 | t[3]>>63
-	t[3] = t[3]<<1 | t[2]>>63
-	t[2] = t[2]<<1 | t[1]>>63
-	t[1] <<= 1
+	t7 = t6 >> 63
+	t6 = t6<<1 | t5>>63
+	t5 = t5<<1 | t4>>63
+	t4 = t4<<1 | t3>>63
+	t3 = t3<<1 | t2>>63
+	t2 = t2<<1 | t1>>63
+	t1 <<= 1
 
 	// Add the squares a_i².
-	hi, lo = bits.Mul64(a[0], a[0])
-	t[0] = lo
-	t[1], c = bits.Add64(t[1], hi, 0)
-	hi, lo = bits.Mul64(a[1], a[1])
-	t[2], c = bits.Add64(t[2], lo, c)
-	t[3], c = bits.Add64(t[3], hi, c)
-	hi, lo = bits.Mul64(a[2], a[2])
-	t[4], c = bits.Add64(t[4], lo, c)
-	t[5], c = bits.Add64(t[5], hi, c)
-	hi, lo = bits.Mul64(a[3], a[3])
-	t[6], c = bits.Add64(t[6], lo, c)
-	t[7], c2 = bits.Add64(t[7], hi, c)
-	_ = c2 // the full square fits in 512 bits
-	e.reduce512(&t)
+	hi, t0 := bits.Mul64(a0, a0)
+	t1, c = bits.Add64(t1, hi, 0)
+	hi, lo = bits.Mul64(a1, a1)
+	t2, c = bits.Add64(t2, lo, c)
+	t3, c = bits.Add64(t3, hi, c)
+	hi, lo = bits.Mul64(a2, a2)
+	t4, c = bits.Add64(t4, lo, c)
+	t5, c = bits.Add64(t5, hi, c)
+	hi, lo = bits.Mul64(a3, a3)
+	t6, c = bits.Add64(t6, lo, c)
+	t7, _ = bits.Add64(t7, hi, c) // a² < 2^512: no carry out
+
+	reduce512Vals(e, t0, t1, t2, t3, t4, t5, t6, t7)
 	return e
 }
 

@@ -14,9 +14,9 @@ import (
 // RFC 9380 Appendix J.8.1 (secp256k1_XMD:SHA-256_SSWU_RO_), as copied into
 // PROTOCOL.md §12.4(b).
 var rfc9380Vectors = []struct {
-	msg              string
-	px, py           string
-	u0, u1           string
+	msg                string
+	px, py             string
+	u0, u1             string
 	q0x, q0y, q1x, q1y string
 }{
 	{
