@@ -108,6 +108,16 @@ func TestSaveLoadErrors(t *testing.T) {
 	_, err = os.Stat(filepath.Join(dir, "zero.key"))
 	assert.ErrorIs(t, err, fs.ErrNotExist)
 
+	// A failed rename (the target is a directory) leaves no temporary file behind.
+	sub := filepath.Join(dir, "sub")
+	require.NoError(t, os.Mkdir(sub, 0o700))
+	require.Error(t, signer.SavePrivateKey(sub, mustGen(t, signer.GenerateEd25519)))
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	require.Len(t, entries, 1, "only sub/ remains")
+	_, err = signer.LoadPrivateKey(sub)
+	require.Error(t, err)
+
 	big := filepath.Join(dir, "big.key")
 	require.NoError(t, os.WriteFile(big, make([]byte, 100<<10), 0o600))
 	_, err = signer.LoadPrivateKey(big)
