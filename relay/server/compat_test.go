@@ -8,6 +8,7 @@ package server_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -106,23 +107,44 @@ func (c *compatConn) send(frame []byte) {
 	require.NoError(c.t, c.ws.WriteMessage(websocket.BinaryMessage, frame))
 }
 
-// next reads the next data frame within d; it returns nil on timeout. A timeout leaves the
-// gorilla connection unusable, so callers treat it as final.
-func (c *compatConn) next(d time.Duration) []byte {
-	c.t.Helper()
-	require.NoError(c.t, c.ws.SetReadDeadline(time.Now().Add(d)))
+// errCompatHang reports a bounded wait that ran out: the exchange hung.
+var errCompatHang = errors.New("compat: no frame before the deadline")
+
+// read returns the next data frame within d, errCompatHang on timeout, or an error for any data
+// frame that is not binary (W06). A timeout leaves the gorilla connection unusable, so callers
+// treat it as final. Safe to call from any goroutine.
+func (c *compatConn) read(d time.Duration) ([]byte, error) {
+	if err := c.ws.SetReadDeadline(time.Now().Add(d)); err != nil {
+		return nil, err
+	}
 	mt, r, err := c.ws.NextReader()
 	var ne net.Error
 	if errors.As(err, &ne) && ne.Timeout() {
+		return nil, errCompatHang
+	}
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if _, err := buf.ReadFrom(r); err != nil {
+		return nil, err
+	}
+	if mt != websocket.BinaryMessage {
+		return nil, fmt.Errorf("the relay sent a data frame of type %d, not binary (W06)", mt)
+	}
+	c.frames++
+	return buf.Bytes(), nil
+}
+
+// next reads the next data frame within d; it returns nil on timeout.
+func (c *compatConn) next(d time.Duration) []byte {
+	c.t.Helper()
+	f, err := c.read(d)
+	if errors.Is(err, errCompatHang) {
 		return nil
 	}
 	require.NoError(c.t, err)
-	var buf bytes.Buffer
-	_, err = buf.ReadFrom(r)
-	require.NoError(c.t, err)
-	require.Equal(c.t, websocket.BinaryMessage, mt, "the relay sent a data frame that is not binary (W06)")
-	c.frames++
-	return buf.Bytes()
+	return f
 }
 
 // must reads the next data frame, which must arrive within compatWait.
@@ -156,16 +178,12 @@ func TestCompatPublishBeforeAsk(t *testing.T) {
 }
 
 // compatSync makes sure every frame a sent so far has been handled: a asks for a marker id that
-// b then publishes; the marker's arrival at a proves a's earlier frames were processed.
-var compatSyncN byte
-
+// b then publishes. Whether b's PUB or a's ASK is handled first, the marker reaches a only
+// after a's ASK, which the relay handles after a's earlier frames (§3.2 processing order).
 func compatSync(t *testing.T, a, b *compatConn) {
 	t.Helper()
-	compatSyncN++
-	id := compatIDWithLast(compatIDMarker, compatSyncN)
+	id := compatIDWithLast(compatIDMarker, 0x01)
 	a.send(compatFrame(id, []byte{0x3c, 0x00}, []byte{0x00, 0x00}))
-	// b's PUB may reach the relay before a's ASK is registered only if a's earlier frames are
-	// still queued; either way the candidate is stored and a's ASK returns it.
 	m := compatFrame(id, []byte{0x3c, 0x00}, []byte{0x00, 0x00}, []byte("marker"))
 	b.send(m)
 	require.Equal(t, m, a.must(), "marker")
@@ -318,4 +336,254 @@ func TestCompatBinaryOnlyAndFeaturesHeader(t *testing.T) {
 	assert.Zero(t, a.pongs.Load()+b.pongs.Load(), "no unsolicited pongs (§2.2)")
 	assert.Equal(t, 5, a.frames)
 	assert.Equal(t, 5, b.frames)
+}
+
+// ---- W15: the legacy-client model (WIRE.md §3.4) ----
+
+// compatLegacy models how SL's protocol code reads the relay: it ASKs every id it will need up
+// front, and a filter takes a frame only for an id in its expected set (removing the id and
+// buffering the frame), dropping frames for any other id. When a frame fails the protocol's
+// check, the id is put back into the expected set; nothing is re-asked.
+type compatLegacy struct {
+	c        *compatConn
+	expected map[string]bool
+	buffered map[string][]byte
+	dropped  int
+
+	// Hooks of the scripted exchange; nil means none. They run on the party's goroutine.
+	enter     func(p *compatLegacy, round int) // before the round starts
+	beforePub func(round int)
+	afterPub  func(round int)
+	took      func(id string) // the filter took a frame for id
+}
+
+const compatRounds = 5
+
+// compatLegacyIDs returns the ids of the messages from A to B and from B to A, per round.
+func compatLegacyIDs() (ab, ba [compatRounds][]byte) {
+	for r := range compatRounds {
+		ab[r] = compatIDWithLast(compatIDA, byte(0x50+r))
+		ba[r] = compatIDWithLast(compatIDB, byte(0x50+r))
+	}
+	return ab, ba
+}
+
+// compatGenuine is the body the protocol's check accepts for a round's message from a sender.
+func compatGenuine(from string, round int) []byte {
+	return []byte(fmt.Sprintf("genuine %s round %d", from, round))
+}
+
+// take returns the frame for id through the filter, reading from the relay as needed.
+func (p *compatLegacy) take(id string, deadline time.Time) ([]byte, error) {
+	for {
+		if f, ok := p.buffered[id]; ok {
+			delete(p.buffered, id)
+			return f, nil
+		}
+		f, err := p.c.read(time.Until(deadline))
+		if err != nil {
+			return nil, err
+		}
+		fid := string(f[:32])
+		if !p.expected[fid] {
+			p.dropped++
+			continue
+		}
+		delete(p.expected, fid)
+		p.buffered[fid] = f
+		if p.took != nil {
+			p.took(fid)
+		}
+	}
+}
+
+// pumpUntil reads through the filter until a frame for marker arrives (the marker itself is an
+// unexpected id and is dropped like any other).
+func (p *compatLegacy) pumpUntil(marker []byte, deadline time.Time) error {
+	for {
+		f, err := p.c.read(time.Until(deadline))
+		if err != nil {
+			return err
+		}
+		fid := string(f[:32])
+		switch {
+		case fid == string(marker):
+			return nil
+		case p.expected[fid]:
+			delete(p.expected, fid)
+			p.buffered[fid] = f
+			if p.took != nil {
+				p.took(fid)
+			}
+		default:
+			p.dropped++
+		}
+	}
+}
+
+// run plays one party: ask all peer ids up front, then per round publish its own message and
+// wait (at most compatHang) for the peer's, putting the id back after a failed check.
+func (p *compatLegacy) run(self, peer string, mine, theirs [compatRounds][]byte) error {
+	ttl, flags := []byte{0x3c, 0x00}, []byte{0x00, 0x00} // 60 s, no flags
+	p.expected, p.buffered = map[string]bool{}, map[string][]byte{}
+	for r := range compatRounds {
+		p.expected[string(theirs[r])] = true
+		if err := p.c.ws.WriteMessage(websocket.BinaryMessage, compatFrame(theirs[r], ttl, flags)); err != nil {
+			return err
+		}
+	}
+	for r := range compatRounds {
+		if p.enter != nil {
+			p.enter(p, r)
+		}
+		if p.beforePub != nil {
+			p.beforePub(r)
+		}
+		if err := p.c.ws.WriteMessage(websocket.BinaryMessage, compatFrame(mine[r], ttl, flags, compatGenuine(self, r))); err != nil {
+			return err
+		}
+		if p.afterPub != nil {
+			p.afterPub(r)
+		}
+		deadline := time.Now().Add(compatHang)
+		for {
+			f, err := p.take(string(theirs[r]), deadline)
+			if err != nil {
+				return fmt.Errorf("%s round %d: %w", self, r, err)
+			}
+			if bytes.Equal(f[36:], compatGenuine(peer, r)) {
+				break
+			}
+			p.expected[string(theirs[r])] = true // bad check: put the id back, no re-ask
+		}
+	}
+	return nil
+}
+
+func TestCompatLegacyClientModel(t *testing.T) {
+	const (
+		noJunk = iota
+		junkCurrentRound
+		junkLaterRound
+	)
+	tests := []struct {
+		name          string
+		maxCandidates int
+		junk          int
+		wantHang      bool
+		wantBDropped  int // frames B's filter dropped as unexpected
+	}{
+		{"no junk, default candidates", 0, noJunk, false, 0},
+		{"no junk, first writer wins", 1, noJunk, false, 0},
+		{"junk first in the current round, default candidates", 0, junkCurrentRound, false, 0},
+		{"junk first in the current round, first writer wins", 1, junkCurrentRound, true, 0},
+		// Default candidates: the genuine message is delivered but dropped as unexpected
+		// (plus the marker); first writer wins: it is never delivered (only the marker).
+		{"junk for a later round, default candidates", 0, junkLaterRound, true, 2},
+		{"junk for a later round, first writer wins", 1, junkLaterRound, true, 1},
+	}
+	const attackRound, laterRound = 1, 3
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			url := compatRelay(t, server.Config{MaxCandidates: tt.maxCandidates})
+			ab, ba := compatLegacyIDs()
+			a := &compatLegacy{c: compatDial(t, url, 1)}
+			b := &compatLegacy{c: compatDial(t, url, 2)}
+			attacker := compatDial(t, url, 3) // another IP prefix, so per-IP limits do not stop it
+			ttl, flags := []byte{0x3c, 0x00}, []byte{0x00, 0x00}
+			junk := func(id []byte) []byte { return compatFrame(id, ttl, flags, []byte("junk, fails the check")) }
+			marker := compatIDWithLast(compatIDMarker, 0x77)
+
+			bTook := make(chan string, 16)
+			b.took = func(id string) { bTook <- id }
+			waitTook := func(id []byte) error { // A's hooks wait for B's filter, never forever
+				timeout := time.After(compatWait)
+				for {
+					select {
+					case got := <-bTook:
+						if got == string(id) {
+							return nil
+						}
+					case <-timeout:
+						return errCompatHang
+					}
+				}
+			}
+			var hookErr atomic.Value
+			bEntered := make(chan int, compatRounds)
+			b.enter = func(p *compatLegacy, r int) {
+				bEntered <- r
+				if tt.junk == junkLaterRound && r == laterRound {
+					// Make the race of §3.4 point 2 deterministic: A's genuine message for
+					// this round reaches B's filter while the id is out of the expected set.
+					if err := p.pumpUntil(marker, time.Now().Add(compatWait)); err != nil {
+						hookErr.CompareAndSwap(nil, fmt.Errorf("B pump: %w", err))
+					}
+				}
+			}
+			switch tt.junk {
+			case junkCurrentRound:
+				a.beforePub = func(r int) {
+					if r != attackRound {
+						return
+					}
+					timeout := time.After(compatWait)
+				wait: // until B is in the attacked round, waiting for A's message
+					for {
+						select {
+						case got := <-bEntered:
+							if got == attackRound {
+								break wait
+							}
+						case <-timeout:
+							hookErr.CompareAndSwap(nil, errors.New("B never reached the attacked round"))
+							return
+						}
+					}
+					_ = attacker.ws.WriteMessage(websocket.BinaryMessage, junk(ab[r]))
+					if err := waitTook(ab[r]); err != nil {
+						hookErr.CompareAndSwap(nil, fmt.Errorf("junk not seen by B: %w", err))
+					}
+				}
+			case junkLaterRound:
+				// B asks the marker up front, like its own ids (it is only a test device).
+				require.NoError(t, b.c.ws.WriteMessage(websocket.BinaryMessage, compatFrame(marker, ttl, flags)))
+				a.beforePub = func(r int) {
+					if r != attackRound {
+						return
+					}
+					_ = attacker.ws.WriteMessage(websocket.BinaryMessage, junk(ab[laterRound]))
+					if err := waitTook(ab[laterRound]); err != nil {
+						hookErr.CompareAndSwap(nil, fmt.Errorf("junk not seen by B: %w", err))
+					}
+				}
+				a.afterPub = func(r int) {
+					if r == laterRound { // after the genuine message, on the same connection
+						_ = a.c.ws.WriteMessage(websocket.BinaryMessage, compatFrame(marker, ttl, flags, []byte("m")))
+					}
+				}
+			}
+
+			errs := make(chan error, 2)
+			go func() { errs <- a.run("A", "B", ab, ba) }()
+			go func() { errs <- b.run("B", "A", ba, ab) }()
+			err1, err2 := <-errs, <-errs
+			if v, _ := hookErr.Load().(error); v != nil {
+				t.Fatalf("script: %v", v)
+			}
+			assert.Equal(t, tt.wantBDropped, b.dropped, "frames B's filter dropped")
+			if tt.wantHang {
+				assert.True(t, errors.Is(err1, errCompatHang) || errors.Is(err2, errCompatHang),
+					"want a hang (bounded wait ran out), got %v / %v", err1, err2)
+				for _, err := range []error{err1, err2} {
+					if err != nil {
+						assert.ErrorIs(t, err, errCompatHang, "only timeouts, never another failure")
+					}
+				}
+				return
+			}
+			require.NoError(t, err1)
+			require.NoError(t, err2)
+		})
+	}
 }

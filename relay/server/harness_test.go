@@ -321,3 +321,13 @@ func eventually(t testing.TB, cond func() bool, msg string) {
 	}
 	t.Fatal("condition never held: " + msg)
 }
+
+func mustAddr(s string) netip.Addr { return netip.MustParseAddr(s) }
+
+func mustPrefixes(ss ...string) []netip.Prefix {
+	out := make([]netip.Prefix, len(ss))
+	for i, s := range ss {
+		out[i] = netip.MustParsePrefix(s)
+	}
+	return out
+}
