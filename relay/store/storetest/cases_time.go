@@ -12,30 +12,45 @@ import (
 
 // caseS07: candidate expiry is active: the candidate is gone within deadline + grace without
 // any traffic, and the stats drop (for backends that know them); its slot and its
-// contributor's allowance are free again. Timed.
+// contributor's allowance are free again while the id's other candidate stays. Timed.
 func caseS07(t *testing.T, h *Harness) {
-	e := h.newEnv(t, store.DefaultLimits(), 0)
+	e := h.newEnv(t, limitsN(2, 1), 0) // N = 2: the expired candidate's slot must be reused
 	a := e.instance()
 	id := newID(t)
 	base := a.st.Stats()
-	req := pubReq(t, id, time.Second, 0, body("s07"), who(1))
-	require.Equal(t, store.Stored, publish(t, a.st, req))
+	short := pubReq(t, id, time.Second, 0, body("s07 short"), who(1))
+	long := pubReq(t, id, longTTL, 0, body("s07 long"), who(2))
+	require.Equal(t, store.Stored, publish(t, a.st, short))
+	require.Equal(t, store.Stored, publish(t, a.st, long))
+	cost := func(r *store.PublishRequest) int64 { return int64(len(r.Frame)) + store.StoredBytesOverhead }
 	if st := a.st.Stats(); statsKnown(st) {
-		require.Equal(t, base.StoredCandidates+1, st.StoredCandidates)
-		require.Equal(t, base.StoredBytes+int64(len(req.Frame))+store.StoredBytesOverhead, st.StoredBytes)
+		require.Equal(t, base.StoredCandidates+2, st.StoredCandidates)
+		require.Equal(t, base.StoredBytes+cost(short)+cost(long), st.StoredBytes)
 		require.Equal(t, base.StoredIDs+1, st.StoredIDs)
 	}
 
 	h.sleep(t, time.Second+h.grace()) // no traffic in between
 	if st := a.st.Stats(); statsKnown(st) {
-		require.Equal(t, base, st, "stats back to the baseline without any traffic")
+		require.Equal(t, base.StoredCandidates+1, st.StoredCandidates, "expired without any traffic")
+		require.Equal(t, base.StoredBytes+cost(long), st.StoredBytes)
+		require.Equal(t, base.StoredIDs+1, st.StoredIDs)
 	}
-	require.Empty(t, ask(t, a.st, id, waitTTL))
-	again := pubReq(t, id, longTTL, 0, body("s07 again"), who(1))
-	require.Equal(t, store.Stored, publish(t, a.st, again), "the connection's allowance is free again")
-	cs := ask(t, a.st, id, waitTTL)
-	require.Len(t, cs, 1)
-	require.Equal(t, again.Digest, cs[0].Digest)
+	require.Equal(t, [][32]byte{long.Digest}, digests(ask(t, a.st, id, 0)))
+
+	again := pubReq(t, id, time.Second, 0, body("s07 again"), who(1))
+	require.Equal(t, store.Stored, publish(t, a.st, again), "the slot and the connection's allowance are free again")
+	cs := ask(t, a.st, id, 0)
+	require.ElementsMatch(t, [][32]byte{long.Digest, again.Digest}, digests(cs))
+	slotsValid(t, cs, 2)
+
+	other := newID(t)
+	require.Equal(t, store.Stored, publish(t, a.st, pubReq(t, other, time.Second, 0, body("s07 other"), who(3))))
+	h.sleep(t, time.Second+h.grace())
+	if st := a.st.Stats(); statsKnown(st) {
+		require.Equal(t, base.StoredCandidates+1, st.StoredCandidates, "both short candidates expired")
+		require.Equal(t, base.StoredIDs+1, st.StoredIDs, "an id without candidates is gone")
+	}
+	require.Empty(t, ask(t, a.st, other, 0))
 }
 
 // caseS08: waiter expiry: a publish after the instance's interest lapsed is not delivered to

@@ -46,14 +46,24 @@ func (h *modelHub) register(id relay.MsgID) *waiter {
 }
 
 // ask performs steps 3–4 of the hub's ASK for w: Store.Ask, then deliver the results to w.
+// It must be called from the test's goroutine; others use tryAsk.
 func (h *modelHub) ask(t *testing.T, w *waiter, ttl time.Duration) {
+	t.Helper()
+	require.NoError(t, h.tryAsk(w, ttl), "Ask")
+}
+
+// tryAsk is ask for any goroutine: it returns the Store.Ask error.
+func (h *modelHub) tryAsk(w *waiter, ttl time.Duration) error {
 	cs, err := h.st.Ask(context.Background(), w.id, ttl)
-	require.NoError(t, err, "Ask")
+	if err != nil {
+		return err
+	}
 	h.mu.Lock()
 	for _, c := range cs {
 		h.deliverLocked(w, c)
 	}
 	h.mu.Unlock()
+	return nil
 }
 
 func (h *modelHub) deliverLocked(w *waiter, c store.Candidate) {
