@@ -2,6 +2,10 @@ package memstore
 
 import (
 	"context"
+	"errors"
+	"math/rand/v2"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -185,4 +189,53 @@ func TestAllocations(t *testing.T) {
 	assert.Zero(t, testing.AllocsPerRun(100, func() { _, _ = s.Ask(ctx, missing, time.Minute) }), "ask miss")
 	assert.Zero(t, testing.AllocsPerRun(100, func() { _ = s.Stats() }), "stats")
 	assert.Equal(t, 1.0, testing.AllocsPerRun(100, func() { _, _ = s.Ask(ctx, req.ID, time.Minute) }), "ask hit: the result slice")
+}
+
+// TestConcurrentStress runs random publishes, asks and claims from several goroutines against
+// the real clock and a fast sweeper (run it with -race), then checks the invariants.
+func TestConcurrentStress(t *testing.T) {
+	var expired atomic.Int64
+	s := New(Config{
+		Limits:         store.Limits{MaxCandidates: 3, MaxCandidatesPerIP: 2},
+		MaxStoredBytes: 64 * 1024,
+		SweepInterval:  time.Millisecond,
+		OnExpire:       func(string, time.Duration) { expired.Add(1) },
+	}, &countSink{})
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Go(func() {
+			rng := rand.New(rand.NewPCG(uint64(g), 1))
+			for range 3000 {
+				id := idWith(byte(rng.IntN(3)), uint64(rng.IntN(4)))
+				switch rng.IntN(3) {
+				case 0:
+					var flags uint16
+					if rng.IntN(4) == 0 {
+						flags = relay.FlagOneReceiver
+					}
+					body := []byte{byte(rng.IntN(8)), byte(g)}
+					ttl := time.Duration(rng.IntN(4)) * time.Millisecond
+					if _, err := s.Publish(ctx, request(t, id, ttl, flags, body, rng.IntN(6), rng.IntN(3))); err != nil && !errors.Is(err, store.ErrStoreFull) {
+						t.Errorf("publish: %v", err)
+						return
+					}
+				case 1:
+					if _, err := s.Ask(ctx, id, time.Second); err != nil {
+						t.Errorf("ask: %v", err)
+						return
+					}
+				default:
+					if _, err := s.Claim(ctx, id, uint8(1+rng.IntN(3)), [32]byte{}); err != nil {
+						t.Errorf("claim: %v", err)
+						return
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	require.NoError(t, s.Close())
+	checkInvariants(t, s)
+	t.Logf("%d expiries reported, stats %+v", expired.Load(), s.Stats())
 }
