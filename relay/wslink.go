@@ -26,6 +26,7 @@ type wsLink struct {
 	reading   bool // a ReadFrame is in progress
 	closing   bool // Close was called
 	readsDead bool // a read was interrupted: deadlines are no longer extended
+	broken    bool // a read failed: the connection is unusable
 }
 
 // dialWebSocket performs the WebSocket handshake with url. A refused upgrade is a
@@ -118,9 +119,14 @@ func (l *wsLink) extend() {
 // connection dropped without one); a cancelled ctx kills the link and returns ctx.Err().
 func (l *wsLink) ReadFrame(ctx context.Context) ([]byte, error) {
 	l.mu.Lock()
-	if l.closing {
+	switch {
+	case l.reading || l.broken: // Close is draining, or the link is dead
 		l.mu.Unlock()
-		_ = l.conn.Close()
+		return nil, ErrClosed
+	case l.closing: // Close ran while no read was in progress: drain for it
+		l.reading = true
+		l.mu.Unlock()
+		l.drainAndClose()
 		return nil, ErrClosed
 	}
 	l.reading = true
@@ -149,6 +155,9 @@ func (l *wsLink) ReadFrame(ctx context.Context) ([]byte, error) {
 	l.mu.Lock()
 	l.reading = false
 	closing := l.closing
+	if err != nil {
+		l.broken = true
+	}
 	l.mu.Unlock()
 	if err == nil {
 		l.extend()
@@ -161,6 +170,18 @@ func (l *wsLink) ReadFrame(ctx context.Context) ([]byte, error) {
 		return nil, ctx.Err()
 	}
 	return nil, readError(err)
+}
+
+// drainAndClose reads until the relay's answer to our close frame (or the deadline Close set),
+// then closes the socket. Closing with unread input would reset the connection, and the relay
+// could lose our close frame.
+func (l *wsLink) drainAndClose() {
+	for {
+		if _, _, err := l.conn.NextReader(); err != nil {
+			break
+		}
+	}
+	_ = l.conn.Close()
 }
 
 // readError maps gorilla's read errors to the relay's.
@@ -215,9 +236,10 @@ func (l *wsLink) Ping(ctx context.Context) error {
 	return err
 }
 
-// Close sends a close frame with code and reason. If a ReadFrame is in progress it is given
-// about a second to receive the relay's answer (so the relay sees a clean close) and closes the
-// socket when it returns; otherwise the socket is closed at once.
+// Close sends a close frame with code and reason, then waits at most about a second for the
+// relay's answer before the socket is closed, so that the relay sees a clean close. If a
+// ReadFrame is in progress, it receives the answer and closes the socket; otherwise Close
+// reads it itself. On a link whose reads already failed the socket is closed at once.
 func (l *wsLink) Close(code int, reason string) error {
 	l.mu.Lock()
 	if l.closing {
@@ -225,17 +247,24 @@ func (l *wsLink) Close(code int, reason string) error {
 		return nil
 	}
 	l.closing = true
-	reading := l.reading
+	reading, broken := l.reading, l.broken
+	if !reading && !broken {
+		l.reading = true // Close drains below; a later ReadFrame returns at once
+	}
 	l.mu.Unlock()
 	msg := websocket.FormatCloseMessage(code, reason)
 	err := l.conn.WriteControl(websocket.CloseMessage, msg, time.Now().Add(closeGrace))
-	if reading && err == nil {
-		_ = l.conn.SetReadDeadline(time.Now().Add(closeGrace))
-		return nil
-	}
-	_ = l.conn.Close()
 	if errors.Is(err, websocket.ErrCloseSent) {
-		return nil
+		err = nil
+	}
+	switch {
+	case broken || err != nil:
+		_ = l.conn.Close()
+	default:
+		_ = l.conn.SetReadDeadline(time.Now().Add(closeGrace))
+		if !reading {
+			l.drainAndClose()
+		}
 	}
 	return err
 }

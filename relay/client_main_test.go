@@ -1,0 +1,13 @@
+package relay
+
+import (
+	"testing"
+
+	"go.uber.org/goleak"
+)
+
+// TestMain fails the package if any test leaves a goroutine behind (clients must stop every
+// goroutine on Close).
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m)
+}
