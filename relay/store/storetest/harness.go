@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tandem-mpc/tandem/relay"
 	"github.com/tandem-mpc/tandem/relay/store"
 )
 
@@ -99,7 +100,7 @@ type (
 	// InterestInspector reports how many instances are registered as interested in id,
 	// stale ones included (S21).
 	InterestInspector interface {
-		Interested(t *testing.T, id [32]byte) int
+		Interested(t *testing.T, id relay.MsgID) int
 	}
 )
 
