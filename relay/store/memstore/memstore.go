@@ -132,11 +132,15 @@ func (s *Store) Publish(ctx context.Context, req *store.PublishRequest) (store.P
 			return 0, store.ErrStoreFull
 		}
 		isNew := e == nil
+		var c *candidate
 		if isNew {
 			e = &entry{id: req.ID}
 			e.cands = e.inline[:0]
+			c = &e.first
+		} else {
+			c = new(candidate)
 		}
-		c := &candidate{
+		*c = candidate{
 			frame:       req.Frame,
 			digest:      req.Digest,
 			conn:        req.From.Conn,
@@ -309,6 +313,7 @@ func (s *Store) dropLocked(sh *shard, c *candidate) (entryGone bool) {
 	if entryGone {
 		s.ids.Add(-1)
 	}
+	c.frame = nil // e.first may outlive the candidate it held: let the frame go
 	return entryGone
 }
 

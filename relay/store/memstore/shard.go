@@ -31,6 +31,7 @@ type entry struct {
 	cands  []*candidate
 	slots  uint32 // bit k-1 is set while slot k is taken
 	inline [2]*candidate
+	first  candidate // storage of the entry's first candidate: one allocation per new id
 }
 
 // freeSlot returns the lowest slot number not taken (1-based). The caller has checked that
