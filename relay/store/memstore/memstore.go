@@ -154,9 +154,10 @@ func (s *Store) Publish(ctx context.Context, req *store.PublishRequest) (store.P
 		if isNew {
 			s.ids.Add(1)
 		}
+		delivered := c.public(false) // c is the shard's once the lock is released
 		sh.mu.Unlock()
 		s.report(&lags)
-		s.sink.Deliver(req.ID, c.public(false))
+		s.sink.Deliver(req.ID, delivered)
 		return store.Stored, nil
 	}
 	sh.mu.Unlock()

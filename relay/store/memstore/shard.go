@@ -10,8 +10,8 @@ import (
 // numShards is the number of shards; a shard is selected by the first byte of the id (§7).
 const numShards = 256
 
-// candidate is one stored PUB frame (WIRE.md §3.1). Its fields never change after insertion
-// except heapIdx, which the shard's heap maintains.
+// candidate is one stored PUB frame (WIRE.md §3.1). It belongs to its shard and is read or
+// written only under the shard's lock: heapIdx moves with the heap, and removal clears frame.
 type candidate struct {
 	entry       *entry
 	frame       []byte // shared with the hub and with every Candidate handed out; never modified
