@@ -3,9 +3,14 @@ package mpc
 import (
 	"bytes"
 	"context"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/elliptic"
+	"crypto/sha256"
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math/big"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -413,4 +418,24 @@ func TestMessageIDAllocations(t *testing.T) {
 	s := newSession(t, signer.ECDSAP256, signer.ECDSAP256)
 	allocs := testing.AllocsPerRun(100, func() { _ = messageID(s.label, &s.inst, Tag(1, 0), s.a.enc, s.b.enc) })
 	require.Zero(t, allocs)
+}
+
+// TestP256SigningInputIndependent checks a P-256 envelope signature with crypto/ecdsa directly:
+// ECDSA over SHA-256(u8(25) ‖ "tandem/v1/signed-envelope" ‖ frame[0:len−64]) (WIRE.md §10.6).
+func TestP256SigningInputIndependent(t *testing.T) {
+	s := newSession(t, signer.ECDSAP256, signer.Ed25519)
+	f := s.sealSigned(t, s.a, s.b, Tag(1, 0), true, []byte("independent"))
+	x, y := elliptic.UnmarshalCompressed(elliptic.P256(), s.a.vk.Raw())
+	require.NotNil(t, x)
+	pub := &ecdsa.PublicKey{Curve: elliptic.P256(), X: x, Y: y}
+	msg := append([]byte{25}, "tandem/v1/signed-envelope"...)
+	msg = append(msg, f[:len(f)-64]...)
+	digest := sha256.Sum256(msg)
+	sig := f[len(f)-64:]
+	r, sv := new(big.Int).SetBytes(sig[:32]), new(big.Int).SetBytes(sig[32:])
+	require.True(t, ecdsa.Verify(pub, digest[:], r, sv))
+	// And Ed25519 signs the input itself.
+	g := s.sealSigned(t, s.b, s.a, Tag(1, 0), false, []byte("independent"))
+	msg = append(append([]byte{25}, "tandem/v1/signed-envelope"...), g[:len(g)-64]...)
+	require.True(t, ed25519.Verify(ed25519.PublicKey(s.b.vk.Raw()), msg, g[len(g)-64:]))
 }

@@ -26,7 +26,9 @@ var msgIDMidstate = func() []byte {
 
 // MessageID returns the id of the message with the given tag from sender to receiver in the
 // session (label, inst) (WIRE.md §10.4). A nil receiver means a broadcast slot (the receiver
-// field is empty). The label is hashed as given; Run validates it (Label.Validate) before use.
+// field is empty). The label is hashed as given; Run validates it (Label.Validate) and the
+// keys before use. A zero VerifyingKey has no encoding and enters the preimage as an empty
+// field, which no valid session ever uses.
 func MessageID(label string, inst [32]byte, tag uint64, sender signer.VerifyingKey, receiver *signer.VerifyingKey) relay.MsgID {
 	var renc []byte
 	if receiver != nil {
