@@ -31,3 +31,19 @@ func TestConformance(t *testing.T) {
 		Caps:        storetest.Capabilities{ByteCap: true},
 	})
 }
+
+// TestConformanceRealTime runs the suite once more on the real clock, the way a Redis backend
+// runs it (real sleeps, no bubble), to keep the timed cases honest about wall-clock slack.
+func TestConformanceRealTime(t *testing.T) {
+	if testing.Short() {
+		t.Skip("sleeps about 15 s of real time")
+	}
+	storetest.Run(t, storetest.Harness{
+		NewBackend: func(_ *testing.T, cfg storetest.BackendConfig) storetest.Backend {
+			return backend{cfg}
+		},
+		ExpiryGrace: time.Second, // wall-clock slack on a loaded machine, not the 2 × sweep target
+		Iterations:  1000,
+		Caps:        storetest.Capabilities{ByteCap: true},
+	})
+}
