@@ -66,6 +66,11 @@ func (e Element) Mask(bit uint64) Element {
 
 // Mul returns a · b. It runs in constant time (see the package documentation).
 func Mul(a, b Element) Element {
+	if useAsm {
+		var z [4]uint64
+		mulAsm(&z, &a, &b)
+		return reduce(z[0], z[1], z[2], z[3])
+	}
 	z0, z1, z2, z3 := mul256(a, b)
 	return reduce(z0, z1, z2, z3)
 }
@@ -101,6 +106,10 @@ type Accumulator struct {
 
 // MulAdd adds a·b to the sum.
 func (acc *Accumulator) MulAdd(a, b Element) {
+	if useAsm {
+		mulAsm(&acc.z, &a, &b)
+		return
+	}
 	z0, z1, z2, z3 := mul256(a, b)
 	acc.z[0] ^= z0
 	acc.z[1] ^= z1
