@@ -71,16 +71,27 @@ func computeBaseTable() *baseTable {
 }
 
 // lookupAffine sets a = table[|d|−1] for 1 ≤ |d| ≤ 8 (an arbitrary entry for
-// d = 0, which the caller discards), negated when d < 0, reading every entry.
+// d = 0, which the caller discards), negated when d < 0, reading every entry
+// with masks.
 func (a *affinePoint) lookupAffine(table *[bmEntries]affinePoint, d int) {
 	m := d >> 63
 	abs := (d ^ m) - m
-	*a = table[0]
+	x0, x1, x2, x3 := table[0].x[0], table[0].x[1], table[0].x[2], table[0].x[3]
+	y0, y1, y2, y3 := table[0].y[0], table[0].y[1], table[0].y[2], table[0].y[3]
 	for i := 1; i < bmEntries; i++ {
-		eq := ctEqInt(abs, i+1)
-		a.x.selectFe(&table[i].x, &a.x, eq)
-		a.y.selectFe(&table[i].y, &a.y, eq)
+		mask := -uint64(ctEqInt(abs, i+1))
+		e := &table[i]
+		x0 ^= mask & (x0 ^ e.x[0])
+		x1 ^= mask & (x1 ^ e.x[1])
+		x2 ^= mask & (x2 ^ e.x[2])
+		x3 ^= mask & (x3 ^ e.x[3])
+		y0 ^= mask & (y0 ^ e.y[0])
+		y1 ^= mask & (y1 ^ e.y[1])
+		y2 ^= mask & (y2 ^ e.y[2])
+		y3 ^= mask & (y3 ^ e.y[3])
 	}
+	a.x = fieldElement{x0, x1, x2, x3}
+	a.y = fieldElement{y0, y1, y2, y3}
 	var ny fieldElement
 	ny.neg(&a.y)
 	a.y.selectFe(&ny, &a.y, int(m&1))

@@ -46,7 +46,7 @@ func TestPerfRatios(t *testing.T) {
 	da.SetBytes(&fab)
 	db.SetBytes(&fbb)
 	type pair struct {
-		name       string
+		name         string
 		ours, theirs func()
 	}
 	pairs := []pair{

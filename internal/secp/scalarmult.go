@@ -33,16 +33,32 @@ func recodeSigned5(k *[4]uint64, d *[smDigits]int) {
 }
 
 // lookupProj sets p = sign(d)·table[|d|−1], or the identity for d = 0, reading
-// every entry, for |d| ≤ len(table). flipSign additionally negates the result
-// when 1. Constant time.
+// every entry with masks, for |d| ≤ len(table). flipSign additionally negates
+// the result when 1. Constant time.
 func (p *projPoint) lookupProj(table *[smEntries]projPoint, d int, flipSign int) {
 	m := d >> 63 // all ones when negative
 	abs := (d ^ m) - m
-	p.setIdentity()
+	var x0, x1, x2, x3, y1, y2, y3, z0, z1, z2, z3 uint64
+	y0 := uint64(1) // the identity (0 : 1 : 0)
 	for i := range table {
-		eq := ctEqInt(abs, i+1)
-		p.selectProj(&table[i], p, eq)
+		mask := -uint64(ctEqInt(abs, i+1))
+		e := &table[i]
+		x0 ^= mask & (x0 ^ e.x[0])
+		x1 ^= mask & (x1 ^ e.x[1])
+		x2 ^= mask & (x2 ^ e.x[2])
+		x3 ^= mask & (x3 ^ e.x[3])
+		y0 ^= mask & (y0 ^ e.y[0])
+		y1 ^= mask & (y1 ^ e.y[1])
+		y2 ^= mask & (y2 ^ e.y[2])
+		y3 ^= mask & (y3 ^ e.y[3])
+		z0 ^= mask & (z0 ^ e.z[0])
+		z1 ^= mask & (z1 ^ e.z[1])
+		z2 ^= mask & (z2 ^ e.z[2])
+		z3 ^= mask & (z3 ^ e.z[3])
 	}
+	p.x = fieldElement{x0, x1, x2, x3}
+	p.y = fieldElement{y0, y1, y2, y3}
+	p.z = fieldElement{z0, z1, z2, z3}
 	p.condNeg(int(m&1) ^ flipSign)
 }
 
