@@ -463,3 +463,41 @@ func TestNewClientErrors(t *testing.T) {
 		assert.Equal(t, []EventKind{Connected}, kinds(takeEvents(c.Events())))
 	})
 }
+
+func TestCloseUnblocksPublish(t *testing.T) {
+	bubble(t, Features{}, func(t *testing.T, r *fakeRelay) {
+		c := newFakeClient(t, r, &ClientOptions{WriteTimeout: time.Hour})
+		r.mu.Lock()
+		for fc := range r.conns {
+			fc.stall = make(chan struct{})
+		}
+		r.mu.Unlock()
+		until := time.Now().Add(time.Hour)
+		for i := range sendQueueFrames + 1 {
+			require.NoError(t, c.Publish(t.Context(), testPub(t, testID(i), time.Minute, "q"), until))
+		}
+		errc := make(chan error, 1)
+		go func() { errc <- c.Publish(t.Context(), testPub(t, testID(9999), time.Minute, "b"), until) }()
+		synctest.Wait()
+		require.NoError(t, c.Close())
+		assert.ErrorIs(t, <-errc, ErrClosed)
+	})
+}
+
+func TestScopeSeesFailed(t *testing.T) {
+	bubble(t, Features{}, func(t *testing.T, r *fakeRelay) {
+		c := newFakeClient(t, r, nil)
+		s := c.Scope()
+		r.closeAll(&CloseError{Code: CloseMessageTooBig})
+		synctest.Wait()
+		evs := takeEvents(s.Events())
+		require.Equal(t, []EventKind{Disconnected, Failed}, kinds(evs))
+		assertFailed(t, evs[1].Err, &CloseError{Code: CloseMessageTooBig})
+		assertFailed(t, s.Resend(t.Context()), &CloseError{Code: CloseMessageTooBig})
+		s2 := c.Scope()
+		assertFailed(t, s2.Ask(t.Context(), testID(1), time.Now().Add(time.Hour)), &CloseError{Code: CloseMessageTooBig})
+		require.NoError(t, c.Close())
+		_, open := <-s2.Messages()
+		assert.False(t, open)
+	})
+}

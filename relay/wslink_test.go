@@ -230,6 +230,57 @@ func TestWebSocketDelivery(t *testing.T) {
 
 	b.Forget(testID(1))
 	require.Eventually(t, func() bool { return w.r.count(FrameUnask, testID(1)) == 1 }, 10*time.Second, time.Millisecond)
+
+	// Every reconnect asks TokenFunc again.
+	w.waitConns(t, 2)
+	w.r.drop()
+	waitEvent(t, a.Events(), Reconnected)
+	w.mu.Lock()
+	auth := []string{}
+	for _, r := range w.requests {
+		auth = append(auth, r.Header.Get("Authorization"))
+	}
+	w.mu.Unlock()
+	assert.Contains(t, auth, "Bearer fresh-2")
+}
+
+func TestWebSocketLinkContext(t *testing.T) {
+	w := newWSRelay(t, Features{})
+	o := wsOpts().withDefaults()
+	l, err := dialWebSocket(t.Context(), w.url, &o)
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	assert.ErrorIs(t, l.WriteFrame(ctx, AskFrame(testID(1), time.Minute)), context.Canceled)
+	_, err = l.ReadFrame(ctx)
+	assert.ErrorIs(t, err, context.Canceled)
+
+	// A read blocked on an idle relay returns when its ctx ends.
+	l2, err := dialWebSocket(t.Context(), w.url, &o)
+	require.NoError(t, err)
+	ctx2, cancel2 := context.WithTimeout(t.Context(), 50*time.Millisecond)
+	defer cancel2()
+	_, err = l2.ReadFrame(ctx2)
+	assert.ErrorIs(t, err, context.DeadlineExceeded)
+	require.NoError(t, l2.Close(CloseNormal, "normal"))
+	require.NoError(t, l2.Close(CloseNormal, "normal"), "idempotent")
+	_, err = l2.ReadFrame(t.Context())
+	assert.ErrorIs(t, err, ErrClosed)
+	_ = l.Close(CloseNormal, "normal")
+
+	// An idle link closed by us: Close reads the relay's answer itself.
+	l3, err := dialWebSocket(t.Context(), w.url, &o)
+	require.NoError(t, err)
+	w.waitConns(t, 1)
+	require.NoError(t, l3.Close(CloseNormal, "normal"))
+	require.Eventually(t, func() bool {
+		for _, c := range w.closeCodes() {
+			if c == CloseNormal {
+				return true
+			}
+		}
+		return false
+	}, 10*time.Second, time.Millisecond, "the relay saw a clean 1000 close")
 }
 
 func TestWebSocketFallback(t *testing.T) {
