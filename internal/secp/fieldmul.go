@@ -104,16 +104,15 @@ func reduce512Vals(e *fieldElement, t0, t1, t2, t3, t4, t5, t6, t7 uint64) {
 	r1, c = bits.Add64(r1, th, c)
 	r2, c = bits.Add64(r2, 0, c)
 	r3, c = bits.Add64(r3, 0, c)
-	r0, c = bits.Add64(r0, -c&fieldC, 0)
-	r1, c = bits.Add64(r1, 0, c)
-	r2, c = bits.Add64(r2, 0, c)
-	r3, _ = bits.Add64(r3, 0, c)
-	// Final conditional subtraction of p: r + fieldC carries iff r ≥ p.
-	s0, c := bits.Add64(r0, fieldC, 0)
-	s1, c := bits.Add64(r1, 0, c)
-	s2, c := bits.Add64(r2, 0, c)
-	s3, c := bits.Add64(r3, 0, c)
-	m := -c
+	// The value is now r + c·2^256. Let s = r + fieldC (mod 2^256) with
+	// carry c2. If c = 1, r < 2^68 and the value ≡ r + fieldC = s < p. If
+	// c = 0, the value is r, and r ≥ p iff c2 = 1, in which case
+	// r − p = s. So the reduced result is s when c|c2, else r.
+	s0, c2 := bits.Add64(r0, fieldC, 0)
+	s1, c2 := bits.Add64(r1, 0, c2)
+	s2, c2 := bits.Add64(r2, 0, c2)
+	s3, c2 := bits.Add64(r3, 0, c2)
+	m := -(c | c2)
 	e[0] = r0 ^ (m & (r0 ^ s0))
 	e[1] = r1 ^ (m & (r1 ^ s1))
 	e[2] = r2 ^ (m & (r2 ^ s2))

@@ -6,29 +6,36 @@ package secp
 
 const (
 	smWindow  = 5
-	smDigits  = 26 // 26·5 = 130 bits ≥ 129, the bound on the GLV halves
+	smDigits  = 26 // 26·5 = 130 bits; the GLV halves are below 2^128 < 2^129 (the bound recodeSigned needs)
 	smEntries = 1 << (smWindow - 1)
 )
 
-// recodeSigned5 writes the signed base-32 digits of k < 2^129 into d, least
-// significant first: d[i] ∈ [−16, 15] for i < smDigits−1 and the top digit in
-// [0, 16]. Constant time.
-func recodeSigned5(k *[4]uint64, d *[smDigits]int) {
+// recodeSigned writes the signed base-2^w digits of k into d, least
+// significant first: every digit but the last is in [−2^(w−1), 2^(w−1)), and
+// the last one absorbs the final carry without re-balancing, so it lies in
+// [0, 2^(w−1)] provided k < 2^(w·(len(d)−1) + w − 1). Constant time: the
+// loop structure depends only on w and len(d).
+func recodeSigned(k *[4]uint64, w uint, d []int) {
 	carry := 0
-	for i := 0; i < smDigits; i++ {
-		bit := i * smWindow
-		limb, off := bit/64, uint(bit%64)
-		w := k[limb] >> off
-		if off > 64-smWindow && limb < 3 { // public loop structure
-			w |= k[limb+1] << (64 - off)
+	half := 1 << (w - 1)
+	mask := uint64(1)<<w - 1
+	for i := range d {
+		bit := uint(i) * w
+		limb, off := bit/64, bit%64
+		var win uint64
+		if limb < 4 { // public loop structure
+			win = k[limb] >> off
+			if off > 64-w && limb < 3 {
+				win |= k[limb+1] << (64 - off)
+			}
 		}
-		v := int(w&(1<<smWindow-1)) + carry
-		if i == smDigits-1 { // public: the top digit is not re-balanced
+		v := int(win&mask) + carry
+		if i == len(d)-1 {
 			d[i] = v
 			return
 		}
-		carry = (v + smEntries) >> smWindow
-		d[i] = v - carry<<smWindow
+		carry = (v + half) >> w
+		d[i] = v - carry<<w
 	}
 }
 
@@ -73,8 +80,8 @@ func ctEqInt(a, b int) int {
 func (p *projPoint) scalarMult(k *Scalar, q *projPoint) {
 	k1, k2, neg1, neg2 := glvSplit(&k.s)
 	var d1, d2 [smDigits]int
-	recodeSigned5(&k1, &d1)
-	recodeSigned5(&k2, &d2)
+	recodeSigned(&k1, smWindow, d1[:])
+	recodeSigned(&k2, smWindow, d2[:])
 
 	// t1[i] = (i+1)·q; t2[i] = λ·(i+1)·q = (β·X, Y, Z).
 	var t1, t2 [smEntries]projPoint
