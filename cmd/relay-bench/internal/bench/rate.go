@@ -43,7 +43,7 @@ func (r *runner) rate(ctx context.Context) error {
 			}
 			st.delivered.Add(1)
 			if d.sentNs >= 0 {
-				st.lat.add(d.recvNs - d.sentNs)
+				st.lat.addAt(d.sentNs, d.recvNs-d.sentNs)
 			}
 			if r.unaskOK(c) {
 				_ = c.unask(d.id)
@@ -64,6 +64,7 @@ func (r *runner) rate(ctx context.Context) error {
 			stepLen = time.Second
 		}
 		st := &rateStep{}
+		st.lat.base = r.clk.now()
 		cur.Store(st)
 		before := cfg.Observer.Sample(ctx)
 		start := time.Now()
@@ -93,7 +94,7 @@ func (r *runner) rate(ctx context.Context) error {
 			TargetRate: rate, Seconds: secs,
 			Sent: st.sent.Load(), Delivered: st.delivered.Load(), Unexpected: st.unexpected.Load(),
 			Missing: int64(outstanding(pend)), MaxLagMs: float64(st.maxLagNs.Load()) / 1e6,
-			Latency: st.lat.summary(),
+			Latency: st.lat.summary(), WorstPer100ms: st.lat.timeline(),
 		}
 		res.AchievedRate = float64(res.Sent) / secs
 		res.DeliveredRate = float64(res.Delivered) / secs

@@ -2,7 +2,9 @@ package bench
 
 import (
 	"context"
+	"os"
 	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -25,6 +27,8 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	// The hard cap: the run's own duration plus a grace period for dialling and draining.
 	ctx, cancel := context.WithTimeout(ctx, cfg.Duration+30*time.Second)
 	defer cancel()
+	res.LoadAvg[0] = loadAvg()
+	defer func() { res.LoadAvg[1] = loadAvg() }()
 	r := &runner{cfg: &cfg, res: res, ids: newIDGen(), clk: newClock()}
 	var err error
 	switch cfg.Mode {
@@ -92,6 +96,19 @@ func (p *pending) reset() {
 	p.mu.Lock()
 	clear(p.ids)
 	p.mu.Unlock()
+}
+
+// loadAvg returns the 1-minute load average, or "?" where /proc/loadavg is unavailable.
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return "?"
+	}
+	return f[0]
 }
 
 // sleepUntil waits until t or ctx ends; it reports whether t was reached.

@@ -32,6 +32,7 @@ func (r *runner) sessions(ctx context.Context) error {
 	defer closeAll(conns)
 	r.res.PeakConns = len(conns)
 	st := &sessionStats{}
+	st.lat.base = r.clk.now()
 	inbox := make([]chan delivery, n)
 	for j, c := range conns {
 		in := make(chan delivery, 64)
@@ -83,7 +84,7 @@ func (r *runner) sessions(ctx context.Context) error {
 		Slots: cfg.Sessions, Seconds: secs,
 		Completed: st.completed.Load(), Failed: st.failed.Load(),
 		Delivered: st.delivered.Load(), Unexpected: st.unexpected.Load(),
-		Latency: st.lat.summary(), SessionTime: st.sessTime.summary(),
+		Latency: st.lat.summary(), SessionTime: st.sessTime.summary(), WorstPer100ms: st.lat.timeline(),
 	}
 	s.SessionsPerSec = float64(s.Completed) / secs
 	s.MessagesPerSec = float64(s.Delivered) / secs
@@ -144,7 +145,7 @@ func (r *runner) await(ctx context.Context, st *sessionStats, c *conn, in <-chan
 			st.delivered.Add(1)
 			st.bytes.Add(int64(d.size - headerSize))
 			if d.sentNs >= 0 {
-				st.lat.add(d.recvNs - d.sentNs)
+				st.lat.addAt(d.sentNs, d.recvNs-d.sentNs)
 			}
 			if r.unaskOK(c) {
 				_ = c.unask(id)

@@ -13,6 +13,37 @@ import (
 type latencies struct {
 	mu      sync.Mutex
 	samples []int64
+	// worst is the largest sample per 100 ms window of send time since base (timeline).
+	base  int64
+	worst []int64
+}
+
+const window = int64(100 * time.Millisecond)
+
+// addAt records a sample whose message was sent at sentNs.
+func (l *latencies) addAt(sentNs, ns int64) {
+	l.mu.Lock()
+	if len(l.samples) < maxSamples {
+		l.samples = append(l.samples, ns)
+	}
+	if w := (sentNs - l.base) / window; w >= 0 && w < 36000 {
+		for int64(len(l.worst)) <= w {
+			l.worst = append(l.worst, 0)
+		}
+		l.worst[w] = max(l.worst[w], ns)
+	}
+	l.mu.Unlock()
+}
+
+// timeline returns the worst latency per 100 ms window in milliseconds.
+func (l *latencies) timeline() []float64 {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	out := make([]float64, len(l.worst))
+	for i, v := range l.worst {
+		out[i] = float64(v) / 1e6
+	}
+	return out
 }
 
 const maxSamples = 20_000_000 // bounds memory (160 MB) on the longest runs
@@ -96,6 +127,7 @@ type StepResult struct {
 	Unexpected    int64       `json:"unexpected"` // deliveries of ids not outstanding (duplicates)
 	MaxLagMs      float64     `json:"max_schedule_lag_ms"`
 	Latency       Percentiles `json:"latency"`
+	WorstPer100ms []float64   `json:"worst_ms_per_100ms"` // timeline of the worst latency by send time
 	Relay         *ProcDelta  `json:"relay,omitempty"`
 }
 
@@ -112,6 +144,7 @@ type SessionResult struct {
 	Unexpected     int64       `json:"unexpected"`
 	Latency        Percentiles `json:"latency"`         // publish-to-deliver, every message
 	SessionTime    Percentiles `json:"session_latency"` // first publish to last delivery, party 0
+	WorstPer100ms  []float64   `json:"worst_ms_per_100ms"`
 	Relay          *ProcDelta  `json:"relay,omitempty"`
 }
 
@@ -145,7 +178,8 @@ type Result struct {
 	NumCPU     int            `json:"num_cpu"`
 	GOMAXPROCS int            `json:"gomaxprocs"`
 	RelayPID   int            `json:"relay_pid,omitempty"`
-	BadFrames  int64          `json:"bad_frames"` // text or short frames from the relay (must be 0)
+	LoadAvg    [2]string      `json:"loadavg_start_end"` // /proc/loadavg 1-minute figure: other load on the machine
+	BadFrames  int64          `json:"bad_frames"`        // text or short frames from the relay (must be 0)
 	Steps      []StepResult   `json:"steps,omitempty"`
 	Sessions   *SessionResult `json:"sessions,omitempty"`
 	Idle       *IdleResult    `json:"idle,omitempty"`
@@ -160,6 +194,7 @@ func (r *Result) WriteText(w io.Writer) {
 	if r.RelayPID != 0 {
 		fmt.Fprintf(w, "relay pid %d\n", r.RelayPID)
 	}
+	fmt.Fprintf(w, "load average (1 min) at start %s, at end %s\n", r.LoadAvg[0], r.LoadAvg[1])
 	for _, s := range r.Steps {
 		fmt.Fprintf(w, "rate %8.0f msg/s: sent %8.0f/s delivered %8.0f/s  missing %d unexpected %d  lag max %.1fms  %s\n",
 			s.TargetRate, s.AchievedRate, s.DeliveredRate, s.Missing, s.Unexpected, s.MaxLagMs, s.Latency)
