@@ -3,7 +3,9 @@ package relay
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
+	"net/url"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -72,20 +74,38 @@ type Stats struct {
 	Reconnects uint64 // successful reconnects
 }
 
-// Dial connects to the relay at url (ws:// or wss://, path /v1/msg-relay) over a WebSocket and
-// returns a Client. On reconnect the Client dials url and then opts.FallbackURLs in turn.
+// Dial connects to the relay at relayURL (ws:// or wss://, path /v1/msg-relay) over a WebSocket
+// and returns a Client. Every reconnect episode dials relayURL first, then opts.FallbackURLs in
+// turn, round-robin.
 //
 // ctx bounds only the initial connection: Dial retries with the reconnect schedule (and each
 // fallback URL) until a handshake succeeds, a terminal error occurs (HTTP 401, 403 or another
 // 4xx except 429; *HandshakeError), or ctx is done. With Backoff.Disable every URL is tried
 // once. The Client lives until Close.
-func Dial(ctx context.Context, url string, opts *ClientOptions) (*Client, error) {
+func Dial(ctx context.Context, relayURL string, opts *ClientOptions) (*Client, error) {
 	o := opts.withDefaults()
-	urls := append([]string{url}, o.FallbackURLs...)
+	urls := append([]string{relayURL}, o.FallbackURLs...)
+	for _, u := range urls {
+		if err := checkURL(u); err != nil {
+			return nil, err
+		}
+	}
 	dial := func(ctx context.Context, attempt int) (Link, error) {
 		return dialWebSocket(ctx, urls[attempt%len(urls)], &o)
 	}
 	return newClient(ctx, dial, len(urls), o)
+}
+
+// checkURL rejects what no retry can fix: a URL that is not ws:// or wss://.
+func checkURL(s string) error {
+	u, err := url.Parse(s)
+	if err != nil {
+		return fmt.Errorf("relay: bad URL: %w", err)
+	}
+	if (u.Scheme != "ws" && u.Scheme != "wss") || u.Host == "" {
+		return fmt.Errorf("relay: bad URL %q: want ws://host/… or wss://host/…", u.Redacted())
+	}
+	return nil
 }
 
 // NewClient returns a Client that obtains its links from dial, for example the in-memory links

@@ -421,3 +421,12 @@ func TestWebSocketCloseLeavesNothing(t *testing.T) {
 	}
 	w.close()
 }
+
+func TestDialRejectsBadURLs(t *testing.T) {
+	for _, u := range []string{"", "http://example.com/v1/msg-relay", "ws://", "::bad", "wss:///path"} {
+		_, err := Dial(t.Context(), u, nil)
+		assert.ErrorContains(t, err, "bad URL", "%q", u)
+	}
+	_, err := Dial(t.Context(), "ws://127.0.0.1:1/v1/msg-relay", &ClientOptions{FallbackURLs: []string{"ftp://x"}})
+	assert.ErrorContains(t, err, "bad URL")
+}
