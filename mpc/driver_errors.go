@@ -2,10 +2,10 @@ package mpc
 
 import (
 	"cmp"
-	"slices"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/tandem-mpc/tandem/relay"
@@ -111,7 +111,6 @@ type TransportError struct{ Err error }
 
 func (e *TransportError) Error() string { return "mpc: transport failed: " + e.Err.Error() }
 func (e *TransportError) Unwrap() error { return e.Err }
-
 
 func sortPending(p []Pending) {
 	slices.SortFunc(p, func(a, b Pending) int {

@@ -32,14 +32,14 @@ type expectSlot struct {
 
 // compiledPlan is a validated plan with its ids (WIRE.md §12.2–§12.4).
 type compiledPlan struct {
-	rounds       int
-	rEnc         int          // first round with an Encrypted slot; 0 = no KEX at all
-	send         [][]sendSlot // index r = round r (0 = inserted round 0)
-	expect       [][]expectSlot
-	abortID      relay.MsgID // the peer's ABORT id
-	abortExp     expectation
-	myCarrier    *sendSlot
-	peerCarrier  *expectSlot
+	rounds      int
+	rEnc        int          // first round with an Encrypted slot; 0 = no KEX at all
+	send        [][]sendSlot // index r = round r (0 = inserted round 0)
+	expect      [][]expectSlot
+	abortID     relay.MsgID // the peer's ABORT id
+	abortExp    expectation
+	myCarrier   *sendSlot
+	peerCarrier *expectSlot
 }
 
 var insertedKEXSlot = Slot{Seq: 0, Kind: Signed}

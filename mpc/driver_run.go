@@ -29,10 +29,10 @@ type runState struct {
 	deadline, until time.Time
 	ttl             time.Duration
 
-	pending map[relay.MsgID]*pendingState
+	pending       map[relay.MsgID]*pendingState
 	abortRejected map[[32]byte]struct{}
-	inputs  [][]Inbound // index r: the accepted inputs of round r, in Expect order (nil = missing)
-	have    []int       // index r: how many of round r's inputs are accepted
+	inputs        [][]Inbound // index r: the accepted inputs of round r, in Expect order (nil = missing)
+	have          []int       // index r: how many of round r's inputs are accepted
 
 	eph      *ephemeralKey // our X25519 key until deriveKeys consumes it
 	ownEPK   []byte        // its public key, carried in EXT_KEX of our carrier
@@ -41,8 +41,8 @@ type runState struct {
 	dropped  int
 	expected int
 
-	stall      time.Duration
-	stallTimer *time.Timer
+	stall            time.Duration
+	stallTimer       *time.Timer
 	lastTransportErr error
 }
 
