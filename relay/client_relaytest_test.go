@@ -124,3 +124,32 @@ func TestClientOverRelaytestWebSocket(t *testing.T) {
 		}
 	}
 }
+
+// WIRE.md §13.4 D15 at the client level: a 255 s TTL limit and a 10-minute session; the peer
+// shows up after 9 minutes and still finds the frame, because the publisher re-published it.
+func TestClientRefreshOutlivesRelayTTL(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		r, err := relaytest.New(server.Config{Logger: quiet, MaxTTL: 255 * time.Second})
+		require.NoError(t, err)
+		defer r.Close()
+		ctx := t.Context()
+		alice, err := r.Dial(ctx, fast())
+		require.NoError(t, err)
+		defer alice.Close()
+		require.Equal(t, 255*time.Second, alice.HeaderTTLLimit())
+
+		until := time.Now().Add(10 * time.Minute)
+		var id relay.MsgID
+		id[0] = 0x15
+		f, err := relay.PublishFrame(id, alice.HeaderTTLLimit(), 0, []byte("still here"))
+		require.NoError(t, err)
+		require.NoError(t, alice.Publish(ctx, f, until))
+
+		time.Sleep(9 * time.Minute)
+		bob, err := r.Dial(ctx, fast())
+		require.NoError(t, err)
+		defer bob.Close()
+		require.NoError(t, bob.Ask(ctx, id, until))
+		assert.Equal(t, f, recv(t, bob.Messages()))
+	})
+}
