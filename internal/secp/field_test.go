@@ -126,3 +126,38 @@ func TestFieldSetBytesCanonical(t *testing.T) {
 	require.Equal(t, 0, e.setBytes(&b))
 	require.Equal(t, "1000003d0", feToBig(&e).Text(16))
 }
+
+// TestFieldReductionCorners drives mul and square with limbs drawn from
+// boundary values (0, 1, all ones, the limbs of p) so the rare final-carry
+// paths of the reduction are exercised.
+func TestFieldReductionCorners(t *testing.T) {
+	r := rand.New(rand.NewPCG(17, 18))
+	choices := []uint64{0, 1, 2, ^uint64(0), ^uint64(0) - 1, fieldP[0], fieldP[0] - 1, fieldP[0] + 1, 1 << 63, fieldC}
+	pick := func() fieldElement {
+		var e fieldElement
+		for i := range e {
+			if r.IntN(4) == 0 {
+				e[i] = r.Uint64()
+			} else {
+				e[i] = choices[r.IntN(len(choices))]
+			}
+		}
+		// Canonicalise through big to respect the < p invariant.
+		v := new(big.Int).SetBytes(func() []byte { b := e.bytes(); return b[:] }())
+		return feFromBig(v)
+	}
+	for i := 0; i < 20000; i++ {
+		a, b := pick(), pick()
+		A, B := feToBig(&a), feToBig(&b)
+		var got fieldElement
+		want := new(big.Int).Mul(A, B)
+		want.Mod(want, bigP)
+		require.Zero(t, want.Cmp(feToBig(got.mul(&a, &b))), "mul %x %x", A, B)
+		want.Mul(A, A).Mod(want, bigP)
+		require.Zero(t, want.Cmp(feToBig(got.square(&a))), "square %x", A)
+		want.Add(A, B).Mod(want, bigP)
+		require.Zero(t, want.Cmp(feToBig(got.add(&a, &b))))
+		want.Sub(A, B).Mod(want, bigP)
+		require.Zero(t, want.Cmp(feToBig(got.sub(&a, &b))))
+	}
+}
