@@ -1,6 +1,9 @@
 package transcript
 
 import (
+	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -99,4 +102,46 @@ func TestRegistryIsACopy(t *testing.T) {
 	r := Registry()
 	r[0].Label = "x"
 	assert.Equal(t, LabelKeygenSetup, Registry()[0].Label)
+}
+
+// Test labels (tandem/v1/test, tandem/v1/test/…) never appear in production code (§2.13):
+// only _test.go files, the test RNG and the vector generator may use them.
+func TestNoTestLabelsInProductionCode(t *testing.T) {
+	root := filepath.Join("..", "..")
+	allowed := []string{
+		filepath.Join("ecdsa2p", "internal", "testrng") + string(filepath.Separator),
+		filepath.Join("ecdsa2p", "internal", "testvec") + string(filepath.Separator),
+	}
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if name := d.Name(); path != root && (strings.HasPrefix(name, ".") || name == "testdata" || name == "vendor") {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		rel, err := filepath.Rel(root, path)
+		if err != nil {
+			return err
+		}
+		for _, a := range allowed {
+			if strings.HasPrefix(rel, a) {
+				return nil
+			}
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		if strings.Contains(string(b), `"tandem/v1/test`) {
+			t.Errorf("%s uses a test label outside tests", rel)
+		}
+		return nil
+	})
+	require.NoError(t, err)
 }
