@@ -231,10 +231,10 @@ func (c *Client) Stats() Stats {
 	}
 }
 
-// Close closes the connection with code 1000 (waiting at most about a second for the relay's
-// answer), stops every goroutine of the Client, and closes the Messages and Events channels of
-// the Client and of every Scope. It is idempotent and returns nil; retained frames are
-// discarded.
+// Close sends what is still queued (waiting at most a second), closes the connection with code
+// 1000 (waiting at most about a second for the relay's answer), stops every goroutine of the
+// Client, and closes the Messages and Events channels of the Client and of every Scope. It is
+// idempotent and returns nil; retained frames are discarded.
 func (c *Client) Close() error {
 	c.mu.Lock()
 	if c.closed {
@@ -248,6 +248,7 @@ func (c *Client) Close() error {
 
 	c.cancel()
 	if cn != nil {
+		cn.flush(closeGrace)
 		cn.shutdown(true)
 	}
 	c.wg.Wait()

@@ -152,3 +152,17 @@ func TestScopeSeesFailed(t *testing.T) {
 		assert.False(t, open)
 	})
 }
+
+func TestCloseFlushesQueue(t *testing.T) {
+	bubble(t, Features{}, func(t *testing.T, r *fakeRelay) {
+		c := newFakeClient(t, r, nil)
+		until := time.Now().Add(time.Hour)
+		for i := range 100 {
+			require.NoError(t, c.Publish(t.Context(), testPub(t, testID(i), time.Minute, "last words"), until))
+		}
+		require.NoError(t, c.Close())
+		for i := range 100 {
+			assert.Equal(t, 1, r.count(FramePublish, testID(i)), "frame %d", i)
+		}
+	})
+}

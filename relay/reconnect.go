@@ -19,6 +19,7 @@ type conn struct {
 	once       sync.Once
 	err        error
 	readerDone chan struct{}
+	flushed    chan struct{} // closed by the writer when it reaches flush's marker
 }
 
 func newConn(link Link) *conn {
@@ -27,6 +28,7 @@ func newConn(link Link) *conn {
 		out:        make(chan []byte, sendQueueFrames),
 		done:       make(chan struct{}),
 		readerDone: make(chan struct{}),
+		flushed:    make(chan struct{}),
 	}
 	cn.ctx, cn.cancel = context.WithCancel(context.Background())
 	return cn
@@ -47,6 +49,25 @@ func (cn *conn) offer(frames [][]byte) {
 		case cn.out <- f:
 		default:
 		}
+	}
+}
+
+// flush waits, at most d, until the writer has sent what was queued before the call. It queues
+// a nil marker (never a real frame) that the writer answers by closing flushed.
+func (cn *conn) flush(d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case cn.out <- nil:
+	case <-cn.done:
+		return
+	case <-t.C:
+		return
+	}
+	select {
+	case <-cn.flushed:
+	case <-cn.done:
+	case <-t.C:
 	}
 }
 
@@ -338,6 +359,10 @@ func (c *Client) writer(cn *conn, burst [][]byte) {
 	for {
 		select {
 		case f := <-cn.out:
+			if f == nil { // flush marker
+				close(cn.flushed)
+				continue
+			}
 			if !c.write(cn, f) {
 				return
 			}
