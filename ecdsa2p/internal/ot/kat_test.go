@@ -1,0 +1,136 @@
+package ot
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/tandem-mpc/tandem/ecdsa2p/internal/testrng"
+)
+
+// Sub-payload hashes of the keygen vector, PROTOCOL.md §12.4(d)/(e).
+const (
+	katSIDKG        = "00d477a6b1c34d0fdadd38a5c852e3d028d6a5c2465cb1181d8aed82794152a8"
+	katK2P1OTMsg1   = "c9e9c39272812807055042bbdb1c61ee0497c97b75ae9a2f5cc286a65dc7212e"
+	katK2P2OTMsg1   = "933a4c8eee7d0c18442096caf3317eaa7f9b158698c40d933ab31219c0f15c23"
+	katK3P1OTMsg2   = "fc69ac4395c88759d7b1e8e0f5e53d2e88f9f008b67e71d13d08876981203690"
+	katK3P2OTMsg2   = "84b01a4a8116bab5899f899fc0ec1341a6156a4eb579e62972293a6b6998afc2"
+	katK3P1Corr     = "7a73f6bafefb53e33809897d0eca1fc9232efa8da10961cbc9a60ba9e85d115f"
+	katK3P2Corr     = "626b1745ce4b05613d0aa02b321dbd8873e42f0ffebf2e090e28f35548fa75fb"
+	katK3P1TTilde   = "5669507bfa733efc1a177c430029695660c277efb91b85323e059e003bd225b9"
+	katK3P2TTilde   = "d1574089690fb0c6d8b8bc956aab0fbc12e2074aa0f017203d5301bf0e21527d"
+	katK3P1STilde   = "8d1aaba4ba86d6ca36f2035fab73b921777b40a88b74648cf8d2f25fc9641775"
+	katK3P2STilde   = "4bc35f2fc2f5d474939f31afbc556e8a241516587e50575ede9779c7db05812b"
+	katDeltaP1      = "87c7b4d375c14129d51605b2ad066c4d83eca1bafe7c26658c13530102923d82"
+	katK1Draws      = "σ, x, cc, ω"
+	katBlocksBefore = 1 + 2 + 1 + 1 + 2 // σ, x, cc, ω, Schnorr nonce (RandomScalar = 2 blocks)
+)
+
+func sha(b []byte) string {
+	s := sha256.Sum256(b)
+	return hex.EncodeToString(s[:])
+}
+
+func unhex32(t testing.TB, s string) [32]byte {
+	t.Helper()
+	b, err := hex.DecodeString(s)
+	require.NoError(t, err)
+	require.Len(t, b, 32)
+	return [32]byte(b)
+}
+
+// katParty is one party of the keygen vector, driven only as far as the OT layer goes.
+type katParty struct {
+	idx  uint8
+	rng  *testrng.RNG
+	recv *BaseOTReceiver
+	msg1 []byte // this party's OTmsg1 (K2), as base-OT receiver of correlation (peer, self)
+	send *SenderOutputs
+	msg2 []byte // this party's OTmsg2 (K3), as base-OT sender of correlation (self, peer)
+	pprf []byte // this party's PPRF message (K3)
+	cs   *ChooserSeeds
+	ds   *DeltaSeeds
+}
+
+// consumeK1AndNonce draws what keygen draws before the base-OT receiver (PROTOCOL.md §7.1,
+// §7.2): σ = RandomBytes(32), x = RandomScalar(), cc = RandomBytes(32), ω = RandomBytes(32),
+// then the Schnorr nonce RandomScalar().
+func consumeK1AndNonce(r *testrng.RNG) (sigma, x [32]byte) {
+	r.RandomBytes(sigma[:])
+	x = r.RandomScalar().Bytes()
+	var cc, omega [32]byte
+	r.RandomBytes(cc[:])
+	r.RandomBytes(omega[:])
+	_ = r.RandomScalar()
+	return sigma, x
+}
+
+// runKeygenOT drives both parties' OT layer through K2 and K3 of the keygen vector.
+func runKeygenOT(t *testing.T, batch Batch) [2]*katParty {
+	t.Helper()
+	sidKG := unhex32(t, katSIDKG)
+	var ps [2]*katParty
+	for i := range ps {
+		ps[i] = &katParty{idx: uint8(i), rng: testrng.New([]string{"kat/keygen/0", "kat/keygen/1"}[i])}
+		sigma, x := consumeK1AndNonce(ps[i].rng)
+		if i == 0 {
+			// §12.5: the first RandomBytes(32) and the next RandomScalar of "kat/keygen/0".
+			require.Equal(t, "db03adc46acf0a0f2a874cc14023d451c9bef9c274ae1b1058f1031fe04acd5b", hex.EncodeToString(sigma[:]))
+			require.Equal(t, "a5590c5918494d3b0f6a8d2d8896d96ee185645f58038625045bedba335cb067", hex.EncodeToString(x[:]))
+		}
+		require.Equal(t, uint64(katBlocksBefore), ps[i].rng.Blocks(), "draws before OTmsg1: %s and the Schnorr nonce", katK1Draws)
+	}
+	// K2: each party is base-OT receiver for correlation (R = peer, S = self).
+	for _, p := range ps {
+		c, err := NewCorrelation(sidKG, 1-p.idx, p.idx)
+		require.NoError(t, err)
+		p.recv, p.msg1, err = NewBaseOTReceiver(c, p.rng, batch)
+		require.NoError(t, err)
+	}
+	// On the peer's K2: base-OT sender and PPRF build for correlation (R = self, S = peer).
+	for _, p := range ps {
+		peer := ps[1-p.idx]
+		c, err := NewCorrelation(sidKG, p.idx, peer.idx)
+		require.NoError(t, err)
+		p.send, p.msg2, err = NewBaseOTSender(c, peer.msg1, p.rng, batch)
+		require.NoError(t, err)
+		p.cs, p.pprf, err = p.send.BuildPPRF(batch)
+		require.NoError(t, err)
+	}
+	// On the peer's K3: base-OT receiver output and PPRF evaluation for (R = peer, S = self).
+	for _, p := range ps {
+		peer := ps[1-p.idx]
+		out, err := p.recv.Finish(peer.msg2, batch)
+		require.NoError(t, err)
+		p.ds, err = out.EvalPPRF(peer.pprf, batch)
+		require.NoError(t, err)
+	}
+	return ps
+}
+
+func TestKnownAnswerKeygen(t *testing.T) {
+	ps := runKeygenOT(t, nil)
+	p1, p2 := ps[0], ps[1]
+	checks := []struct {
+		name, want string
+		got        []byte
+	}{
+		{"K2 P1 OTmsg1", katK2P1OTMsg1, p1.msg1},
+		{"K2 P2 OTmsg1", katK2P2OTMsg1, p2.msg1},
+		{"K3 P1 OTmsg2", katK3P1OTMsg2, p1.msg2},
+		{"K3 P2 OTmsg2", katK3P2OTMsg2, p2.msg2},
+		{"K3 P1 corrections", katK3P1Corr, p1.pprf[:CorrectionsSize]},
+		{"K3 P2 corrections", katK3P2Corr, p2.pprf[:CorrectionsSize]},
+		{"K3 P1 t~", katK3P1TTilde, p1.pprf[CorrectionsSize : CorrectionsSize+TTildeSize]},
+		{"K3 P2 t~", katK3P2TTilde, p2.pprf[CorrectionsSize : CorrectionsSize+TTildeSize]},
+		{"K3 P1 s~", katK3P1STilde, p1.pprf[CorrectionsSize+TTildeSize:]},
+		{"K3 P2 s~", katK3P2STilde, p2.pprf[CorrectionsSize+TTildeSize:]},
+	}
+	for _, c := range checks {
+		assert.Equal(t, c.want, sha(c.got), c.name)
+	}
+	d := p1.ds.DeltaBytes()
+	require.Equal(t, katDeltaP1, hex.EncodeToString(d[:]), "Δ of P1 (packed, correlation (P2, P1))")
+}
