@@ -55,6 +55,9 @@ func run() int {
 		relayBin  = flag.String("relay-bin", "", "relay binary for --spawn (build it with: go build -o /tmp/relay ./cmd/relay)")
 		jsonOut   = flag.Bool("json", false, "print the result as JSON instead of text")
 		quiet     = flag.Bool("q", false, "no progress lines on stderr")
+		profOut   = flag.String("relay-profile", "", "write a CPU profile of the relay to this file (needs the admin address and --admin-pprof on the relay)")
+		profDelay = flag.Duration("relay-profile-delay", 5*time.Second, "start the relay profile this long after the load starts")
+		profSecs  = flag.Int("relay-profile-seconds", 10, "length of the relay profile")
 		relayArgs multiFlag
 	)
 	flag.Var(&relayArgs, "relay-arg", "extra flag for the spawned relay (repeatable), e.g. --relay-arg=--admin-pprof")
@@ -129,7 +132,39 @@ func run() int {
 		cfg.Observer = obs
 	}
 
+	profDone := make(chan struct{})
+	if *profOut != "" {
+		if obs.Admin == "" {
+			return fail(fmt.Errorf("--relay-profile needs --relay-admin or --spawn"))
+		}
+		go func() {
+			defer close(profDone)
+			select {
+			case <-time.After(*profDelay):
+			case <-ctx.Done():
+				return
+			}
+			f, err := os.Create(*profOut)
+			if err != nil {
+				fmt.Fprintf(os.Stderr, "relay-bench: profile: %v\n", err)
+				return
+			}
+			defer f.Close()
+			if err := bench.FetchProfile(ctx, obs.Admin, *profSecs, f); err != nil {
+				fmt.Fprintf(os.Stderr, "relay-bench: profile: %v\n", err)
+				return
+			}
+			fmt.Fprintf(os.Stderr, "relay-bench: relay CPU profile written to %s\n", *profOut)
+		}()
+	} else {
+		close(profDone)
+	}
+
 	res, err := bench.Run(ctx, cfg)
+	select { // a profile still being taken when the load ends is cut short by the relay's stop
+	case <-profDone:
+	case <-time.After(time.Second):
+	}
 	if res != nil {
 		res.FDLimit = fdLimit
 		if *jsonOut {

@@ -213,3 +213,31 @@ func RaiseFDLimit() (uint64, error) {
 	}
 	return rl.Cur, nil
 }
+
+// FetchProfile writes a CPU profile of the relay, taken over secs seconds from the admin
+// listener's /debug/pprof/profile (the relay must run with --admin-pprof), to out.
+func FetchProfile(ctx context.Context, admin string, secs int, out io.Writer) error {
+	if !isLoopbackHost(hostOf(admin)) {
+		return errors.New("bench: admin address is not loopback")
+	}
+	if secs <= 0 || secs > 300 {
+		return errors.New("bench: profile seconds out of range")
+	}
+	ctx, cancel := context.WithTimeout(ctx, time.Duration(secs+15)*time.Second)
+	defer cancel()
+	u := fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", admin, secs)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("bench: %s: HTTP %d (is the relay running with --admin-pprof?)", u, resp.StatusCode)
+	}
+	_, err = io.Copy(out, io.LimitReader(resp.Body, 256<<20))
+	return err
+}
