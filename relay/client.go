@@ -109,8 +109,10 @@ func checkURL(s string) error {
 }
 
 // NewClient returns a Client that obtains its links from dial, for example the in-memory links
-// of relay/relaytest. ctx bounds the initial connection as in Dial. Header, Token, TokenFunc,
-// FallbackURLs, Dialer, PingInterval and ReadTimeout do not apply: keepalive is the link's job.
+// of relay/relaytest. ctx bounds the initial connection as in Dial. Each call of dial gets a
+// context bounded by HandshakeTimeout that is cancelled when dial returns: a link must not tie
+// its lifetime to it. Header, Token, TokenFunc, FallbackURLs, Dialer, PingInterval and
+// ReadTimeout do not apply: keepalive is the link's job.
 func NewClient(ctx context.Context, dial LinkDialer, opts *ClientOptions) (*Client, error) {
 	if dial == nil {
 		return nil, errors.New("relay: NewClient: nil LinkDialer")

@@ -20,6 +20,8 @@ import (
 // The Scope's Messages channel has the Client's MessageBuffer capacity; when it is full,
 // frames for the Scope are dropped and counted (Dropped) and the shared reader goes on. Its
 // Events channel receives a copy of every Client event (the oldest is dropped when full).
+// Close a Scope when its session is over: until then it stays attached to the Client, and
+// what it published is re-sent after reconnects until its until time.
 type Scope struct {
 	c      *Client
 	msgs   chan []byte
