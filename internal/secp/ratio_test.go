@@ -34,7 +34,7 @@ func TestPerfRatios(t *testing.T) {
 		t.Skip("set SECP_RATIOS=1 to run")
 	}
 	r := rand.New(rand.NewPCG(42, 43))
-	k := randScalar(r)
+	k, k2 := randScalar(r), randScalar(r)
 	q := NewIdentityPoint().ScalarBaseMult(randScalar(r))
 	qj := q.toDecred()
 	qj.ToAffine()
@@ -54,6 +54,14 @@ func TestPerfRatios(t *testing.T) {
 			func() { secp256k1.ScalarBaseMultNonConst(&k.s, &j); j.ToAffine() }},
 		{"ScalarMult", func() { p.ScalarMult(k, q); _, _ = p.Bytes() },
 			func() { secp256k1.ScalarMultNonConst(&k.s, &qj, &j); j.ToAffine() }},
+		{"VarTimeDoubleScalarBaseMult", func() { p.VarTimeDoubleScalarBaseMult(k, k2, q); _, _ = p.Bytes() },
+			func() {
+				var ag, bq secp256k1.JacobianPoint
+				secp256k1.ScalarBaseMultNonConst(&k.s, &ag)
+				secp256k1.ScalarMultNonConst(&k2.s, &qj, &bq)
+				secp256k1.AddNonConst(&ag, &bq, &j)
+				j.ToAffine()
+			}},
 		{"FieldMul vs decred", func() { fa.mul(&fa, &fb) }, func() { da.Mul(&db) }},
 	}
 	for _, pr := range pairs {

@@ -1,16 +1,17 @@
 package secp
 
-import "github.com/decred/dcrd/dcrec/secp256k1/v4"
-
 // VarTimeDoubleScalarBaseMult sets p = a·G + b·q and returns p.
 //
-// It runs in variable time (it uses decred's *NonConst routines) and MUST be
-// used only with public inputs, such as in signature and proof verification.
+// It is meant for public inputs only (signature and proof verification) and
+// makes no constant-time promise. It currently combines the constant-time
+// fixed-base comb and GLV multiplication, which on this code base is faster
+// than decred's variable-time routines plus the conversions between
+// representations (see doc.go); a dedicated variable-time Strauss–Shamir
+// could be substituted without changing callers.
 func (p *Point) VarTimeDoubleScalarBaseMult(a, b *Scalar, q *Point) *Point {
-	var ag, bq, r secp256k1.JacobianPoint
-	qj := q.toDecred()
-	secp256k1.ScalarBaseMultNonConst(&a.s, &ag)
-	secp256k1.ScalarMultNonConst(&b.s, &qj, &bq)
-	secp256k1.AddNonConst(&ag, &bq, &r)
-	return p.setDecred(&r)
+	var ag, bq projPoint
+	ag.scalarBaseMult(a)
+	bq.scalarMult(b, q.get())
+	ag.add(&ag, &bq)
+	return p.put(&ag)
 }
