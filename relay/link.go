@@ -18,7 +18,9 @@ type Link interface {
 	Features() Features // parsed from the Tandem-Relay header; zero value for other relays
 }
 
-// LinkDialer opens a new Link; the client calls it on every (re)connect.
+// LinkDialer opens a new Link; the client calls it on every (re)connect. The ctx passed to it
+// bounds only the dial: links must not tie their lifetime to it (the client cancels it as soon
+// as the dial returns).
 type LinkDialer func(ctx context.Context) (Link, error)
 
 // EventKind is the kind of a client Event.
