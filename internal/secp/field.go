@@ -94,22 +94,25 @@ func (e *fieldElement) selectFe(a, b *fieldElement, cond int) *fieldElement {
 }
 
 // add sets e = a + b mod p.
+//
+// It computes t = a + b + fieldC = a + b − p + 2^256. Since a + b < 2p, at
+// most one of the two carry chains overflows, and it does iff a + b ≥ p, in
+// which case t mod 2^256 is the result; otherwise the result is t − fieldC,
+// which cannot borrow.
 func (e *fieldElement) add(a, b *fieldElement) *fieldElement {
-	s0, c := bits.Add64(a[0], b[0], 0)
-	s1, c := bits.Add64(a[1], b[1], c)
-	s2, c := bits.Add64(a[2], b[2], c)
-	s3, c := bits.Add64(a[3], b[3], c)
-	// t = s + fieldC. If a+b overflowed 2^256 (c == 1), the true value is
-	// s + 2^256 ≡ s + fieldC and t < p. Otherwise t overflows iff s ≥ p.
-	t0, c2 := bits.Add64(s0, fieldC, 0)
-	t1, c2 := bits.Add64(s1, 0, c2)
-	t2, c2 := bits.Add64(s2, 0, c2)
-	t3, c2 := bits.Add64(s3, 0, c2)
-	m := -(c | c2)
-	e[0] = s0 ^ (m & (s0 ^ t0))
-	e[1] = s1 ^ (m & (s1 ^ t1))
-	e[2] = s2 ^ (m & (s2 ^ t2))
-	e[3] = s3 ^ (m & (s3 ^ t3))
+	t0, c := bits.Add64(a[0], b[0], 0)
+	t1, c := bits.Add64(a[1], b[1], c)
+	t2, c := bits.Add64(a[2], b[2], c)
+	t3, c1 := bits.Add64(a[3], b[3], c)
+	t0, c = bits.Add64(t0, fieldC, 0)
+	t1, c = bits.Add64(t1, 0, c)
+	t2, c = bits.Add64(t2, 0, c)
+	t3, c2 := bits.Add64(t3, 0, c)
+	k := ((c1 | c2) - 1) & fieldC
+	e[0], c = bits.Sub64(t0, k, 0)
+	e[1], c = bits.Sub64(t1, 0, c)
+	e[2], c = bits.Sub64(t2, 0, c)
+	e[3], _ = bits.Sub64(t3, 0, c)
 	return e
 }
 
