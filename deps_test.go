@@ -99,6 +99,26 @@ func TestOnlySecpImportsDecred(t *testing.T) {
 	}
 }
 
+// TestTestRNGFenced: the deterministic test RNG (PROTOCOL.md 12.5) is reachable only from tests
+// and the vector generator, never from a package an application can link.
+func TestTestRNGFenced(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go list")
+	}
+	const testrng = module + "/ecdsa2p/internal/testrng"
+	for _, p := range listPackages(t) {
+		rel := strings.TrimPrefix(strings.TrimPrefix(p.ImportPath, module), "/")
+		if p.ImportPath == testrng || strings.HasPrefix(rel, "ecdsa2p/internal/testvec") || strings.HasPrefix(rel, "zzanchor") {
+			continue
+		}
+		for _, d := range p.Deps {
+			if d == testrng {
+				t.Errorf("%s depends on %s: only tests and ecdsa2p/internal/testvec may", p.ImportPath, testrng)
+			}
+		}
+	}
+}
+
 func TestDependencyDirections(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs go list")
