@@ -3,6 +3,7 @@ package bench
 import (
 	"context"
 	"fmt"
+	"os"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -67,6 +68,7 @@ func (r *runner) rate(ctx context.Context) error {
 		st.lat.base = r.clk.now()
 		cur.Store(st)
 		before := cfg.Observer.Sample(ctx)
+		genBefore, _ := ReadCPU(os.Getpid())
 		start := time.Now()
 		end := start.Add(stepLen)
 		interval := time.Duration(float64(time.Second) * float64(pairs) / rate)
@@ -89,6 +91,7 @@ func (r *runner) rate(ctx context.Context) error {
 			time.Sleep(10 * time.Millisecond)
 		}
 		after := cfg.Observer.Sample(ctx)
+		genAfter, _ := ReadCPU(os.Getpid())
 		secs := sentEnd.Sub(start).Seconds()
 		res := StepResult{
 			TargetRate: rate, Seconds: secs,
@@ -99,6 +102,7 @@ func (r *runner) rate(ctx context.Context) error {
 		res.AchievedRate = float64(res.Sent) / secs
 		res.DeliveredRate = float64(res.Delivered) / secs
 		res.Relay = delta(before, after, res.Delivered)
+		res.GenCPUPercent = 100 * (genAfter - genBefore) / time.Since(start).Seconds()
 		r.res.Steps = append(r.res.Steps, res)
 		cfg.Log("rate %.0f: sent %.0f/s delivered %.0f/s missing %d %s", rate, res.AchievedRate, res.DeliveredRate, res.Missing, res.Latency)
 		for _, p := range pend {

@@ -126,6 +126,7 @@ type StepResult struct {
 	Missing       int64       `json:"missing"`    // not delivered by the end of the drain
 	Unexpected    int64       `json:"unexpected"` // deliveries of ids not outstanding (duplicates)
 	MaxLagMs      float64     `json:"max_schedule_lag_ms"`
+	GenCPUPercent float64     `json:"generator_cpu_percent"` // the generator's own CPU, % of one core
 	Latency       Percentiles `json:"latency"`
 	WorstPer100ms []float64   `json:"worst_ms_per_100ms"` // timeline of the worst latency by send time
 	Relay         *ProcDelta  `json:"relay,omitempty"`
@@ -199,7 +200,7 @@ func (r *Result) WriteText(w io.Writer) {
 		fmt.Fprintf(w, "rate %8.0f msg/s: sent %8.0f/s delivered %8.0f/s  missing %d unexpected %d  lag max %.1fms  %s\n",
 			s.TargetRate, s.AchievedRate, s.DeliveredRate, s.Missing, s.Unexpected, s.MaxLagMs, s.Latency)
 		if s.Relay != nil {
-			fmt.Fprintf(w, "    relay: %s\n", s.Relay)
+			fmt.Fprintf(w, "    relay: %s; generator cpu %.0f%% of a core\n", s.Relay, s.GenCPUPercent)
 		}
 	}
 	if s := r.Sessions; s != nil {
