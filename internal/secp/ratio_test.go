@@ -45,6 +45,8 @@ func TestPerfRatios(t *testing.T) {
 	fab, fbb := fa.bytes(), fb.bytes()
 	da.SetBytes(&fab)
 	db.SetBytes(&fbb)
+	var inv Scalar
+	var dinv secp256k1.ModNScalar
 	type pair struct {
 		name         string
 		ours, theirs func()
@@ -62,6 +64,7 @@ func TestPerfRatios(t *testing.T) {
 				secp256k1.AddNonConst(&ag, &bq, &j)
 				j.ToAffine()
 			}},
+		{"ScalarInvert vs decred NonConst", func() { inv.Invert(k) }, func() { dinv.InverseValNonConst(&k.s) }},
 		{"FieldMul vs decred", func() { fa.mul(&fa, &fb) }, func() { da.Mul(&db) }},
 	}
 	for _, pr := range pairs {

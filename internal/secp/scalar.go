@@ -160,24 +160,14 @@ var nMinus2Nibbles = func() [64]byte {
 }()
 
 // Invert sets s = 1/a (and 0 for a = 0) and returns s. It computes a^(n−2)
-// with a fixed 4-bit window over the public exponent, so its running time
-// does not depend on a.
+// with a fixed 4-bit window over the public exponent, in the Montgomery
+// domain (scalarinv.go), so its running time does not depend on a.
 func (s *Scalar) Invert(a *Scalar) *Scalar {
-	var table [16]secp256k1.ModNScalar // table[i] = a^i
-	table[0].SetInt(1)
-	table[1].Set(&a.s)
-	for i := 2; i < 16; i++ {
-		table[i].Mul2(&table[i-1], &a.s)
-	}
-	var r secp256k1.ModNScalar
-	r.Set(&table[nMinus2Nibbles[0]])
-	for _, d := range nMinus2Nibbles[1:] {
-		r.Square().Square().Square().Square()
-		if d != 0 { // the exponent is public
-			r.Mul(&table[d])
-		}
-	}
-	s.s = r
+	b := a.s.Bytes()
+	l := bytesToLimbs(&b)
+	r := invertMont(&l)
+	rb := limbsToBytes(&r)
+	s.s.SetBytes(&rb)
 	return s
 }
 
