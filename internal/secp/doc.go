@@ -27,8 +27,8 @@
 // fully reduced value, with selects done by masks. Inversion and square roots
 // are fixed addition chains (Fermat). Scalars wrap decred's ModNScalar, whose
 // arithmetic is constant time; Scalar.Invert is a fixed-window Fermat
-// exponentiation over the public exponent n−2 (never InverseNonConst), and
-// Equal/Select/IsZero are masked.
+// exponentiation over the public exponent n−2 on a 4×64-bit Montgomery
+// multiplier (never InverseNonConst), and Equal/Select/IsZero are masked.
 //
 // Points use homogeneous projective coordinates and the complete formulas of
 // Renes–Costello–Batina 2016 for a = 0 (Algorithms 7, 8 and 9), so addition
@@ -101,7 +101,21 @@
 //
 // # Performance
 //
-// Figures (min of batches, same run, affine output included on both sides)
-// are in the package's benchmarks and TestPerfRatios (SECP_RATIOS=1); see the
-// lead's report for the numbers measured at hand-over.
+// Measured at hand-over on the 2-core development machine (AMD EPYC, shared
+// with parallel builds), as the minimum over batches of 20 calls with the
+// contenders interleaved (SECP_RATIOS=1 go test -run PerfRatios -v), both
+// sides including the conversion to affine coordinates:
+//
+//	                             ours     decred (variable time)  ratio
+//	ScalarBaseMult (const time)  22.2 µs  29.7 µs ScalarBaseMultNonConst  0.75
+//	ScalarMult (const time)      56.8 µs  111 µs  ScalarMultNonConst      0.51
+//	VarTimeDoubleScalarBaseMult  75.5 µs  129 µs  (base + mult + add)     0.58
+//	field multiplication         18 ns    56 ns   FieldVal.Mul            0.32
+//	Scalar.Invert (const time)   15.4 µs  1.3 µs  InverseNonConst (var.)
+//
+// Against Debian's libsecp256k1 (go test -tags libsecp256k1 -run Libsecp -v,
+// needs libsecp256k1-dev and cgo): k·G 22.2 µs vs 20.9 µs (1.06×), k·P
+// 56.4 µs vs 31.5 µs (1.79×). Profiles show field multiplication and its
+// reduction at about 55–60% of k·P, field additions about 15%, masked table
+// reads 5–10%, and the final inversion for the affine output about 8%.
 package secp

@@ -183,3 +183,22 @@ func TestSecretsNeverPrint(t *testing.T) {
 	}
 	require.Contains(t, buf.String(), redacted)
 }
+
+func TestMontMulAgainstBig(t *testing.T) {
+	r := rand.New(rand.NewPCG(25, 26))
+	rInv := new(big.Int).ModInverse(new(big.Int).Lsh(big.NewInt(1), 256), bigN)
+	ks := edgeScalars(t)
+	for i := 0; i < 3000; i++ {
+		ks = append(ks, randScalar(r))
+	}
+	for i, a := range ks {
+		b := ks[(i*3+2)%len(ks)]
+		ab, bb := a.Bytes(), b.Bytes()
+		al, bl := bytesToLimbs(&ab), bytesToLimbs(&bb)
+		got := montMul(&al, &bl)
+		gb := limbsToBytes(&got)
+		want := new(big.Int).Mul(scToBig(a), scToBig(b))
+		want.Mul(want, rInv).Mod(want, bigN)
+		require.Zero(t, want.Cmp(new(big.Int).SetBytes(gb[:])))
+	}
+}
