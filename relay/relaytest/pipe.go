@@ -64,6 +64,16 @@ func (e *pipeEnd) closedErr() error {
 	return &relay.CloseError{Code: e.st.code, Reason: e.st.reason}
 }
 
+// dead reports whether reads must fail now: the pipe was closed by this end, or abruptly.
+func (e *pipeEnd) dead() bool {
+	select {
+	case <-e.st.done:
+		return e.st.code == relay.CloseAbnormal || e.st.closer == e
+	default:
+		return false
+	}
+}
+
 // ReadFrame returns the next frame written by the peer.
 func (e *pipeEnd) ReadFrame(ctx context.Context) ([]byte, error) {
 	if e.gate != nil {
@@ -71,9 +81,15 @@ func (e *pipeEnd) ReadFrame(ctx context.Context) ([]byte, error) {
 			return nil, err
 		}
 	}
+	if e.dead() {
+		return nil, e.closedErr()
+	}
 	var it pipeItem
 	select {
 	case it = <-e.in:
+		if e.dead() { // an abrupt close drops frames still in flight
+			return nil, e.closedErr()
+		}
 	case <-e.st.done:
 		if e.st.code == relay.CloseAbnormal || e.st.closer == e {
 			return nil, e.closedErr()
