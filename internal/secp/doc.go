@@ -1,8 +1,9 @@
 // Package secp is tandem's secp256k1 core: scalars mod n, group elements,
 // encodings and RFC 9380 hash-to-curve, all constant time where secrets can
 // reach them. It is the only package of the module that imports decred's
-// secp256k1 (for ModNScalar, the scalar arithmetic, and for the variable-time
-// reference routines); the rest of the code sees only the types here.
+// secp256k1 (ModNScalar, the scalar arithmetic; its variable-time routines
+// serve as references in the tests); the rest of the code sees only the types
+// here.
 //
 // The API follows filippo.io/edwards25519: methods set the receiver and
 // return it, arguments may alias the receiver, and zero values are valid (a
@@ -59,8 +60,10 @@
 // allocates in ScalarMult, ScalarBaseMult or Bytes (tested with
 // testing.AllocsPerRun).
 //
-// Variable time, public data only: VarTimeDoubleScalarBaseMult (decred's
-// *NonConst routines, for signature and proof verification), SetBytes and
+// Variable time allowed, public data only: VarTimeDoubleScalarBaseMult (for
+// signature and proof verification; today it reuses the constant-time
+// multipliers, which beat decred's *NonConst routines here, but callers must
+// not rely on that), SetBytes and
 // SetUncompressedBytes (wire input is public), and Scalar.IsHigh (meant for
 // public low-s and recovery-id logic; decred computes it without branches,
 // but the bool result invites branching).
