@@ -1,11 +1,21 @@
 package server
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/binary"
+	"encoding/hex"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"net/netip"
+	"os"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/gorilla/websocket"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -160,4 +170,63 @@ func TestConfigValidate(t *testing.T) {
 	assert.Zero(t, c.MaxConnsPerIP)
 	assert.Zero(t, c.HandshakeRate)
 	assert.Zero(t, c.MaxStoredBytesPerIP)
+}
+
+// W11 (hmac mode end to end): a freshly minted token is admitted and its subject recorded; a
+// token for another key is refused.
+func TestHMACAdmissionEndToEnd(t *testing.T) {
+	dir := t.TempDir()
+	var key [32]byte
+	for i := range key {
+		key[i] = byte(i)
+	}
+	file := dir + "/keys"
+	require.NoError(t, os.WriteFile(file, []byte("# kid key\n7 "+hex.EncodeToString(key[:])+"\n"), 0o600))
+	cfg := DefaultConfig()
+	cfg.Auth, cfg.AuthSecretFile = AuthHMAC, file
+	cfg.Logger = slog.New(slog.DiscardHandler)
+	srv, err := New(cfg, nil)
+	require.NoError(t, err)
+	hs := httptest.NewServer(srv)
+	defer hs.Close()
+	defer srv.Close()
+	url := "ws" + strings.TrimPrefix(hs.URL, "http") + PathRelay
+	mint := func(key [32]byte, sub string) string {
+		b := []byte{1}
+		b = binary.BigEndian.AppendUint64(b, uint64(time.Now().Add(time.Hour).Unix()))
+		b = append(b, 7, byte(len(sub)))
+		b = append(b, sub...)
+		mac := hmac.New(sha256.New, key[:])
+		mac.Write([]byte(hmacTokenLabel))
+		mac.Write(b)
+		return base64.RawURLEncoding.EncodeToString(mac.Sum(b))
+	}
+	ws, _, err := websocket.DefaultDialer.Dial(url, http.Header{"Authorization": {"Bearer " + mint(key, "acme")}})
+	require.NoError(t, err)
+	require.Eventually(t, func() bool {
+		for _, c := range srv.connSnapshot() {
+			if c.info.AuthSub == "acme" {
+				return true
+			}
+		}
+		return false
+	}, 5*time.Second, 10*time.Millisecond)
+	ws.Close()
+	var other [32]byte
+	_, resp, err := websocket.DefaultDialer.Dial(url, http.Header{"Authorization": {"Bearer " + mint(other, "acme")}})
+	require.Error(t, err)
+	assert.Equal(t, 401, resp.StatusCode)
+}
+
+// The zero value is a working relay.
+func TestZeroValueServer(t *testing.T) {
+	var srv Server
+	srv.Config.Logger = slog.New(slog.DiscardHandler)
+	hs := httptest.NewServer(&srv)
+	defer hs.Close()
+	defer srv.Close()
+	ws, resp, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(hs.URL, "http")+PathRelay, nil)
+	require.NoError(t, err)
+	defer ws.Close()
+	assert.NotEmpty(t, resp.Header.Get("Tandem-Relay"))
 }

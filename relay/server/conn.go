@@ -106,6 +106,9 @@ func (c *conn) closeWith(code int, reason string) {
 		c.closeCode = code
 		c.closeReason = reason
 		close(c.closeCh)
+		if refusalReasons[reason] {
+			c.s.refused(reason, code, c.idHex)
+		}
 	})
 }
 

@@ -21,15 +21,16 @@ type hub struct {
 	s     *Server
 	store store.Store // set once, before the first connection
 
-	mu       sync.Mutex
-	ids      map[relay.MsgID][]*waiter // live and not-yet-swept waiters per id, in registration order
-	wheap    waiterHeap
-	seq      uint64
-	quota    map[netip.Prefix]int64
-	qheap    quotaHeap
-	pubTimes map[[32]byte]time.Time // frame read times of PUBs in flight, for deliver_enqueue_seconds
-	unsynced int                    // waiters whose Store.Ask failed with ErrUnavailable
-	lastSync time.Time
+	mu        sync.Mutex
+	ids       map[relay.MsgID][]*waiter // live and not-yet-swept waiters per id, in registration order
+	wheap     waiterHeap
+	seq       uint64
+	quota     map[netip.Prefix]int64
+	qheap     quotaHeap
+	pubTimes  map[[32]byte]time.Time // frame read times of PUBs in flight, for deliver_enqueue_seconds
+	unsynced  int                    // waiters whose Store.Ask failed with ErrUnavailable
+	lastSync  time.Time
+	lastReady time.Time
 
 	jobsMu  sync.Mutex
 	jobs    []func()
@@ -594,7 +595,14 @@ func (h *hub) sweep(now time.Time) {
 		h.releaseQuotaLocked(q.prefix, q.cost)
 	}
 	retry := h.unsynced > 0 && now.Sub(h.lastSync) >= time.Second
+	readyDue := now.Sub(h.lastReady) >= time.Second
+	if readyDue {
+		h.lastReady = now
+	}
 	h.mu.Unlock()
+	if readyDue {
+		h.s.readiness(context.Background()) // keeps tandem_relay_ready current without scrapes of /readyz
+	}
 	if retry {
 		h.submit(func() { h.resync(true) })
 	}

@@ -67,6 +67,8 @@ type Server struct {
 	onStop  []func(context.Context) error
 	phase   atomic.Int32
 	stopped atomic.Bool
+
+	refusals refusalLog
 }
 
 // New returns a Server with cfg and the store built by newStore (nil: memstore).
@@ -262,6 +264,7 @@ func (s *Server) serveUpgrade(w http.ResponseWriter, r *http.Request) {
 	prefix := s.adm.prefix(ip)
 	reject := func(reason string, status int, retryAfter int) {
 		m.handshakeRejected.WithLabelValues(reason).Inc()
+		s.refused("handshake_"+reason, status, "")
 		if retryAfter > 0 {
 			w.Header().Set("Retry-After", strconv.Itoa(retryAfter))
 		}
