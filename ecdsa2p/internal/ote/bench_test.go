@@ -1,0 +1,61 @@
+package ote
+
+import (
+	"testing"
+
+	"github.com/tandem-mpc/tandem/ecdsa2p/internal/testrng"
+)
+
+// BenchmarkSoftSpokenExtend512 runs one extension of 512 OTs with both roles: the receiver's
+// message and pads, then the sender's check and pads.
+func BenchmarkSoftSpokenExtend512(b *testing.B) {
+	cs, ds := testSeeds(b, "bench")
+	sess := testSession(b, "bench", 0, 1)
+	rnd := testrng.New("ote/bench")
+	b.ReportAllocs()
+	for b.Loop() {
+		_, msg, err := NewReceiver(sess, cs, rnd)
+		if err != nil {
+			b.Fatal(err)
+		}
+		snd, err := NewSender(sess, ds)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := snd.Extend(msg); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkReceiver and BenchmarkSender split the extension by role.
+func BenchmarkReceiver(b *testing.B) {
+	cs, _ := testSeeds(b, "bench")
+	sess := testSession(b, "bench", 0, 1)
+	rnd := testrng.New("ote/bench")
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, _, err := NewReceiver(sess, cs, rnd); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkSender(b *testing.B) {
+	cs, ds := testSeeds(b, "bench")
+	sess := testSession(b, "bench", 0, 1)
+	_, msg, err := NewReceiver(sess, cs, testrng.New("ote/bench"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		snd, err := NewSender(sess, ds)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := snd.Extend(msg); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,52 @@
+package rvole
+
+import (
+	"testing"
+
+	"github.com/tandem-mpc/tandem/ecdsa2p/internal/ote"
+	"github.com/tandem-mpc/tandem/ecdsa2p/internal/testrng"
+	"github.com/tandem-mpc/tandem/internal/transcript"
+)
+
+// BenchmarkRVOLE runs one complete RVOLE with both roles, the OT extension included: the
+// receiver's S2 work (extension message, pads, χ), the sender's S3 work (extension check, pads,
+// RV) and the receiver's processing of RV (parse, μ check, d_0, d_1).
+func BenchmarkRVOLE(b *testing.B) {
+	cs, ds := testSeeds(b, "bench")
+	sess, err := ote.NewSession(transcript.H("tandem/v1/test/rvole", []byte("bench")), 0, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	rnd := testrng.New("rvole/bench")
+	a0, a1 := rnd.RandomScalar(), rnd.RandomScalar()
+	b.ReportAllocs()
+	for b.Loop() {
+		recvOut, oteMsg, err := ote.NewReceiver(sess, cs, rnd)
+		if err != nil {
+			b.Fatal(err)
+		}
+		r, _, err := NewReceiver(recvOut)
+		if err != nil {
+			b.Fatal(err)
+		}
+		snd, err := ote.NewSender(sess, ds)
+		if err != nil {
+			b.Fatal(err)
+		}
+		sendOut, err := snd.Extend(oteMsg)
+		if err != nil {
+			b.Fatal(err)
+		}
+		rv, _, _, err := Send(sendOut, a0, a1, rnd)
+		if err != nil {
+			b.Fatal(err)
+		}
+		m, err := r.ParseMessage(rv)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, _, err := r.Finish(m); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

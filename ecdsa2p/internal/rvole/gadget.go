@@ -1,0 +1,63 @@
+package rvole
+
+import (
+	"github.com/tandem-mpc/tandem/ecdsa2p/internal/ote"
+	"github.com/tandem-mpc/tandem/internal/secp"
+	"github.com/tandem-mpc/tandem/internal/transcript"
+)
+
+// Sizes of the RVOLE message RV = Ã ‖ sc(η) ‖ μ (PROTOCOL.md §6.2 step 7).
+const (
+	// ATildeSize is the length of Ã: 512 rows of 3 scalars.
+	ATildeSize = ote.OTs * ote.Width * 32
+	// MsgSize is the length of RV.
+	MsgSize = ATildeSize + 32 + 32
+	// nSize is the length of N (and N′): 512 scalars.
+	nSize = ote.OTs * 32
+)
+
+// gadget returns g_j = H2S("tandem/v1/rvole/gadget", sid_ote, u16(j)) for j < 512
+// (PROTOCOL.md §6). The prefix E(label, sid_ote) is hashed once. The gadget is public.
+func gadget(g *[ote.OTs]secp.Scalar, sid *[32]byte) {
+	p := transcript.NewPrefix(transcript.LabelRVOLEGadget, sid[:])
+	var h transcript.Hasher
+	for j := range g {
+		h.ResetPrefix(p)
+		h.FieldU16(uint16(j))
+		g[j].Set(h.SumScalar())
+	}
+}
+
+// theta returns θ_k = H2S("tandem/v1/rvole/theta", sid_ote, D, u8(k)) for k = 0, 1, where
+// D = H("tandem/v1/rvole/atilde", sid_ote, Ã) (§6.2 step 4). All inputs are public.
+func theta(sid *[32]byte, atilde []byte) (t0, t1 *secp.Scalar) {
+	d := transcript.H(transcript.LabelRVOLEATilde, sid[:], atilde)
+	k0, k1 := transcript.U8(0), transcript.U8(1)
+	t0 = transcript.H2S(transcript.LabelRVOLETheta, sid[:], d[:], k0[:])
+	t1 = transcript.H2S(transcript.LabelRVOLETheta, sid[:], d[:], k1[:])
+	return t0, t1
+}
+
+// muHasher streams μ = H("tandem/v1/rvole/mu", sid_ote, N) for N = ‖_j sc(ν_j), one scalar
+// at a time, without building N.
+type muHasher struct {
+	h transcript.Hasher
+}
+
+func (m *muHasher) start(sid *[32]byte) {
+	m.h.Reset(transcript.LabelRVOLEMu)
+	m.h.Field(sid[:])
+	m.h.FieldHeader(nSize)
+}
+
+func (m *muHasher) add(s *secp.Scalar) {
+	b := s.Bytes()
+	_, _ = m.h.Write(b[:])
+	clear(b[:])
+}
+
+func (m *muHasher) sum() [32]byte {
+	out := m.h.Sum()
+	m.h.Wipe()
+	return out
+}

@@ -1,0 +1,140 @@
+package rvole
+
+import (
+	"crypto/subtle"
+	"fmt"
+
+	"github.com/tandem-mpc/tandem/ecdsa2p/internal/ote"
+	"github.com/tandem-mpc/tandem/internal/secp"
+)
+
+// Receiver is R's single-use RVOLE state between part 1 (sign round 2) and part 2 (on the
+// peer's S3): the claimed OT-extension output (β′ and the pads α) and the gadget vector.
+// Secret.
+type Receiver struct {
+	sess ote.Session
+	out  *ote.ReceiverOutput
+	g    [ote.OTs]secp.Scalar
+	used bool
+}
+
+// Message is a parsed RVOLE message RV (PROTOCOL.md §6.3 step 1): every ã and η canonical,
+// and D = H("tandem/v1/rvole/atilde", sid_ote, Ã) computed from the received bytes. Public.
+type Message struct {
+	sid    [32]byte
+	atilde [ote.OTs][ote.Width]secp.Scalar
+	eta    secp.Scalar
+	mu     [32]byte
+	raw    []byte
+}
+
+// NewReceiver runs part 1 of the RVOLE receiver (PROTOCOL.md §6.1, in S2 right after
+// [ote.NewReceiver]). It claims out (a second use fails with [ErrReused]) and returns R's
+// state and its random output χ = Σ_{j<512} β_j·g_j mod n, accumulated with constant-time
+// conditional adds. χ is secret.
+func NewReceiver(out *ote.ReceiverOutput) (*Receiver, *secp.Scalar, error) {
+	if err := out.Claim(); err != nil {
+		return nil, nil, fmt.Errorf("rvole: receiver: %w", err)
+	}
+	r := &Receiver{sess: out.Session(), out: out}
+	sid := r.sess.ID()
+	gadget(&r.g, &sid)
+	chi := secp.NewScalar()
+	var t secp.Scalar
+	for j := range ote.OTs {
+		t.Add(chi, &r.g[j])
+		chi.Select(&t, chi, int(out.Choice(j)))
+	}
+	t = secp.Scalar{}
+	return r, chi, nil
+}
+
+// ParseMessage parses the sender's message RV (§6.3 step 1): exactly 49,216 bytes, every ã
+// and η canonical (< n). It does not touch R's secrets and does not consume the state, so
+// that the engine can parse the whole S3 payload before running any check (§8.5 step 1). A
+// failure is an *[Error] matching [ErrMalformed] that blames S and does not lock.
+func (r *Receiver) ParseMessage(b []byte) (*Message, error) {
+	if r == nil || r.out == nil {
+		return nil, fmt.Errorf("%w: no receiver state", ErrInvalidInput)
+	}
+	malformed := func(detail string) error {
+		return &Error{Round: roundReceiver, Culprit: r.sess.DeltaHolder(), Err: ErrMalformed, Detail: detail}
+	}
+	if len(b) != MsgSize {
+		return nil, malformed(fmt.Sprintf("RV is %d bytes, want %d", len(b), MsgSize))
+	}
+	m := &Message{sid: r.sess.ID()}
+	for j := range ote.OTs {
+		for k := range ote.Width {
+			off := (j*ote.Width + k) * 32
+			if _, err := m.atilde[j][k].SetCanonicalBytes(b[off : off+32]); err != nil {
+				return nil, malformed(fmt.Sprintf("ã[%d][%d] is not canonical", j, k))
+			}
+		}
+	}
+	if _, err := m.eta.SetCanonicalBytes(b[ATildeSize : ATildeSize+32]); err != nil {
+		return nil, malformed("η is not canonical")
+	}
+	copy(m.mu[:], b[ATildeSize+32:])
+	m.raw = append([]byte(nil), b[:ATildeSize]...)
+	return m, nil
+}
+
+// Finish runs part 2 of the RVOLE receiver (§6.3 steps 2–6) on a message parsed by
+// [Receiver.ParseMessage] and consumes the state: a second call fails with [ErrReused].
+//
+//  2. θ_0, θ_1 from the received Ã;
+//  3. d̄_{j,k} = α_{j,k} + β_j·ã_{j,k} (constant-time select);
+//  4. ν_j = d̄_{j,2} + θ_0·d̄_{j,0} + θ_1·d̄_{j,1} − β_j·η, μ′ = H("tandem/v1/rvole/mu", sid_ote, ‖_j sc(ν_j));
+//  5. μ′ ≠ μ (constant-time compare): an *[Error] matching [ErrCheckFailed] that blames S and
+//     whose Lock() is true;
+//  6. d_k = Σ_j g_j·d̄_{j,k} for k = 0, 1.
+//
+// β′, the pads, d̄ and ν are wiped whatever the outcome.
+func (r *Receiver) Finish(m *Message) (d0, d1 *secp.Scalar, err error) {
+	if r == nil || r.out == nil || m == nil {
+		return nil, nil, fmt.Errorf("%w: no receiver state or message", ErrInvalidInput)
+	}
+	if r.used {
+		return nil, nil, ErrReused
+	}
+	r.used = true
+	if m.sid != r.sess.ID() || len(m.raw) != ATildeSize {
+		return nil, nil, fmt.Errorf("%w: message parsed for another session", ErrInvalidInput)
+	}
+	out := r.out
+	defer out.Wipe()
+	alpha := out.Pads()
+
+	th0, th1 := theta(&m.sid, m.raw)
+	var dbar [ote.OTs][ote.Width]secp.Scalar
+	defer func() { dbar = [ote.OTs][ote.Width]secp.Scalar{} }()
+	var t, nu, zero secp.Scalar
+	var mh muHasher
+	mh.start(&m.sid)
+	for j := range ote.OTs {
+		beta := int(out.Choice(j))
+		for k := range ote.Width {
+			t.Add(&alpha[j][k], &m.atilde[j][k])
+			dbar[j][k].Select(&t, &alpha[j][k], beta)
+		}
+		nu.Mul(th0, &dbar[j][0])
+		nu.Add(&nu, t.Mul(th1, &dbar[j][1]))
+		nu.Add(&nu, &dbar[j][2])
+		t.Select(&m.eta, &zero, beta)
+		nu.Sub(&nu, &t)
+		mh.add(&nu)
+	}
+	muPrime := mh.sum()
+	t, nu = secp.Scalar{}, secp.Scalar{}
+	if subtle.ConstantTimeCompare(muPrime[:], m.mu[:]) != 1 {
+		return nil, nil, &Error{Round: roundReceiver, Culprit: r.sess.DeltaHolder(), Err: ErrCheckFailed}
+	}
+	d0, d1 = secp.NewScalar(), secp.NewScalar()
+	for j := range ote.OTs {
+		d0.Add(d0, t.Mul(&r.g[j], &dbar[j][0]))
+		d1.Add(d1, t.Mul(&r.g[j], &dbar[j][1]))
+	}
+	t = secp.Scalar{}
+	return d0, d1, nil
+}

@@ -1,0 +1,78 @@
+package rvole
+
+import (
+	"fmt"
+
+	"github.com/tandem-mpc/tandem/ecdsa2p/internal/ote"
+	"github.com/tandem-mpc/tandem/ecdsa2p/internal/rng"
+	"github.com/tandem-mpc/tandem/internal/secp"
+)
+
+// Send runs the RVOLE sender S of PROTOCOL.md §6.2 (sign round 3, right after the OT-extension
+// sender) with inputs a_0 (nonce share) and a_1 (key share) over the extension output out,
+// which it claims (a second use fails with [ErrReused]) and wipes. It draws η̂ =
+// RandomScalar() from rnd (its only draw) and returns the 49,216-byte message
+// RV = Ã ‖ sc(η) ‖ μ and S's shares c_0, c_1 with c_k + d_k = a_k·χ.
+//
+//  1. η̂ = RandomScalar();
+//  2. ã_{j,k} = α0_{j,k} − α1_{j,k} + a_k for k = 0, 1, and ã_{j,2} = α0_{j,2} − α1_{j,2} + η̂;
+//  3. c_k = −Σ_j g_j·α0_{j,k};
+//  4. D = H("tandem/v1/rvole/atilde", sid_ote, Ã), θ_k = H2S("tandem/v1/rvole/theta", sid_ote, D, u8(k));
+//  5. η = η̂ + θ_0·a_0 + θ_1·a_1;
+//  6. μ = H("tandem/v1/rvole/mu", sid_ote, ‖_j sc(α0_{j,2} + θ_0·α0_{j,0} + θ_1·α0_{j,1}));
+//  7. RV = Ã ‖ sc(η) ‖ μ.
+func Send(out *ote.SenderOutput, a0, a1 *secp.Scalar, rnd rng.Source) (msg []byte, c0, c1 *secp.Scalar, err error) {
+	if a0 == nil || a1 == nil || rnd == nil {
+		return nil, nil, nil, fmt.Errorf("%w: sender needs a_0, a_1 and a randomness source", ErrInvalidInput)
+	}
+	if err := out.Claim(); err != nil {
+		return nil, nil, nil, fmt.Errorf("rvole: sender: %w", err)
+	}
+	defer out.Wipe()
+	sid := out.Session().ID()
+	alpha0, alpha1 := out.Pads0(), out.Pads1()
+
+	etaHat := rnd.RandomScalar()
+	defer func() { *etaHat = secp.Scalar{} }()
+	inputs := [ote.Width]*secp.Scalar{a0, a1, etaHat}
+
+	var g [ote.OTs]secp.Scalar
+	gadget(&g, &sid)
+
+	msg = make([]byte, MsgSize)
+	var t secp.Scalar
+	c0, c1 = secp.NewScalar(), secp.NewScalar()
+	for j := range ote.OTs {
+		for k := range ote.Width {
+			t.Sub(&alpha0[j][k], &alpha1[j][k])
+			t.Add(&t, inputs[k])
+			b := t.Bytes()
+			copy(msg[(j*ote.Width+k)*32:], b[:])
+		}
+		c0.Add(c0, t.Mul(&g[j], &alpha0[j][0]))
+		c1.Add(c1, t.Mul(&g[j], &alpha0[j][1]))
+	}
+	c0.Negate(c0)
+	c1.Negate(c1)
+
+	th0, th1 := theta(&sid, msg[:ATildeSize])
+	eta := secp.NewScalar().Mul(th0, a0)
+	eta.Add(eta, t.Mul(th1, a1))
+	eta.Add(eta, etaHat)
+	etaB := eta.Bytes()
+	copy(msg[ATildeSize:], etaB[:])
+
+	var mh muHasher
+	mh.start(&sid)
+	var nu secp.Scalar
+	for j := range ote.OTs {
+		nu.Mul(th0, &alpha0[j][0])
+		nu.Add(&nu, t.Mul(th1, &alpha0[j][1]))
+		nu.Add(&nu, &alpha0[j][2])
+		mh.add(&nu)
+	}
+	mu := mh.sum()
+	copy(msg[ATildeSize+32:], mu[:])
+	t, nu = secp.Scalar{}, secp.Scalar{}
+	return msg, c0, c1, nil
+}
