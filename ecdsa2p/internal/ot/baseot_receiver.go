@@ -2,6 +2,7 @@ package ot
 
 import (
 	"crypto/subtle"
+	"fmt"
 
 	"github.com/tandem-mpc/tandem/ecdsa2p/internal/rng"
 	"github.com/tandem-mpc/tandem/internal/secp"
@@ -81,6 +82,9 @@ func (r *BaseOTReceiver) message1One(t int, z *secp.Scalar, out []byte) *Error {
 		return err
 	}
 	h := h2cOT(&r.corr.SIDOT, t, c, encOther[:])
+	if h.IsIdentity() == 1 { // §2.6: negligible probability; reveals nothing else
+		return internalErr(stepReceiver1, fmt.Sprintf("t=%d: H2C output is the identity", t))
+	}
 	aG.ScalarBaseMult(&r.a[t])
 	pChoice.Subtract(&aG, h)
 	*h = secp.Point{}

@@ -69,6 +69,9 @@ func senderOne(c *Correlation, t int, rp *pointPairs, b *[2]secp.Scalar, prefix 
 	for slot := range 2 {
 		var M, K secp.Point
 		h := h2cOT(&c.SIDOT, t, slot, rp.enc(t, 1-slot))
+		if h.IsIdentity() == 1 { // §2.6: negligible probability, and no party can force it
+			return internalErr(stepSender, fmt.Sprintf("t=%d slot %d: H2C output is the identity", t, slot))
+		}
 		M.Add(&rp.pts[t][slot], h)
 		if M.IsIdentity() == 1 { // public: M depends only on message 1
 			return &Error{Step: stepSender, Code: CodeBaseOTInvalid, Culprit: int(c.S),

@@ -26,11 +26,12 @@ func SessionIDs(parentSID [32]byte, r, s uint8) (sidOT, sidPPRF [32]byte) {
 // evaluator), as party indices (PROTOCOL.md §1.2). Errors blame R or S by these indices.
 //
 // A Correlation is public. Freshness comes from parent_sid; reuse within a run is refused by
-// the single-use states built from it.
+// the single-use states built from it. Only [NewCorrelation] makes a usable Correlation.
 type Correlation struct {
 	R, S    uint8
 	SIDOT   [32]byte
 	SIDPPRF [32]byte
+	derived bool // set by NewCorrelation only: the ids come from a parent_sid
 }
 
 // NewCorrelation returns correlation (R = r, S = s) under parentSID. The indices must be 0
@@ -40,8 +41,9 @@ func NewCorrelation(parentSID [32]byte, r, s uint8) (Correlation, error) {
 		return Correlation{}, internalErr("correlation", fmt.Sprintf("party indices (%d, %d) are not 0 and 1", r, s))
 	}
 	sidOT, sidPPRF := SessionIDs(parentSID, r, s)
-	return Correlation{R: r, S: s, SIDOT: sidOT, SIDPPRF: sidPPRF}, nil
+	return Correlation{R: r, S: s, SIDOT: sidOT, SIDPPRF: sidPPRF, derived: true}, nil
 }
 
-// valid reports whether c was built by NewCorrelation (or looks like it).
-func (c *Correlation) valid() bool { return c.R <= 1 && c.S <= 1 && c.R != c.S }
+// valid reports whether c was built by NewCorrelation: a literal Correlation, whose session
+// ids nobody derived, is refused.
+func (c *Correlation) valid() bool { return c.derived && c.R <= 1 && c.S <= 1 && c.R != c.S }
