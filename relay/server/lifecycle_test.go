@@ -116,12 +116,32 @@ func TestTrustedProxyEndToEnd(t *testing.T) {
 	}
 }
 
-// faultyStore wraps a memstore and fails or panics on demand.
+// faultyStore wraps a memstore and fails, panics or loses notifications on demand.
 type faultyStore struct {
 	store.Store
 	sink        store.Sink
 	unavailable atomic.Bool
+	askDown     atomic.Bool
 	panicking   atomic.Bool
+}
+
+// muteSink drops Deliver notifications while mute is set (lost pub/sub messages).
+type muteSink struct {
+	store.Sink
+	mute atomic.Bool
+}
+
+func (m *muteSink) Deliver(id relay.MsgID, c store.Candidate) {
+	if !m.mute.Load() {
+		m.Sink.Deliver(id, c)
+	}
+}
+
+func (f *faultyStore) Ask(ctx context.Context, id relay.MsgID, ttl time.Duration) ([]store.Candidate, error) {
+	if f.askDown.Load() {
+		return nil, store.ErrUnavailable
+	}
+	return f.Store.Ask(ctx, id, ttl)
 }
 
 func (f *faultyStore) Publish(ctx context.Context, req *store.PublishRequest) (store.PublishStatus, error) {
@@ -135,13 +155,84 @@ func (f *faultyStore) Publish(ctx context.Context, req *store.PublishRequest) (s
 }
 
 func newFaulty(cfg server.Config) (*server.Server, *faultyStore, error) {
+	srv, fs, _, err := newMuted(cfg)
+	return srv, fs, err
+}
+
+func newMuted(cfg server.Config) (*server.Server, *faultyStore, *muteSink, error) {
 	fs := &faultyStore{}
+	ms := &muteSink{}
 	srv, err := server.New(cfg, func(sink store.Sink) (store.Store, error) {
 		fs.sink = sink
-		fs.Store = memstore.New(memstore.Config{}, sink)
+		ms.Sink = sink
+		fs.Store = memstore.New(memstore.Config{}, ms)
 		return fs, nil
 	})
-	return srv, fs, err
+	return srv, fs, ms, err
+}
+
+func servePipe(srv *server.Server, ip string) relay.Link {
+	cl, sv := relaytest.Pipe()
+	go srv.ServeLink(context.Background(), sv, server.ConnInfo{IP: mustAddr(ip)})
+	return cl
+}
+
+// Lost notifications are recovered by Sink.Resync; an ask that failed with ErrUnavailable is
+// retried (unsynced) once the store is back (§6).
+func TestResyncAndUnsynced(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		cfg := testConfig()
+		cfg.StoreOpTimeout = 200 * time.Millisecond
+		srv, fs, ms, err := newMuted(cfg)
+		require.NoError(t, err)
+		defer srv.Close()
+		a, b := servePipe(srv, ip1), servePipe(srv, ip2)
+
+		send(t, a, ask(testID(1), time.Minute))
+		synctest.Wait()
+		ms.mute.Store(true)
+		p := pub(t, testID(1), time.Minute, 0, "lost notification")
+		send(t, b, p)
+		synctest.Wait()
+		ms.mute.Store(false)
+		nothing(t, a)
+		fs.sink.Resync("test")
+		require.Equal(t, p, recv(t, a))
+		fs.sink.Resync("again") // already delivered: deduplicated
+		nothing(t, a)
+
+		fs.askDown.Store(true)
+		send(t, a, ask(testID(2), time.Minute))
+		synctest.Wait()
+		p2 := pub(t, testID(2), time.Minute, 0, "stored while the ask failed")
+		ms.mute.Store(true)
+		send(t, b, p2)
+		synctest.Wait()
+		ms.mute.Store(false)
+		fs.askDown.Store(false)
+		require.Equal(t, p2, recv(t, a), "the unsynced waiter is re-asked within about a second")
+		assert.Positive(t, metric(t, srv.Registry(), "tandem_relay_reconcile_ids_total"))
+	})
+}
+
+// The per-IP quota is released at the candidate's nominal deadline.
+func TestIPQuotaReleased(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		cfg := testConfig()
+		cfg.MaxStoredBytesPerIP = 1000
+		srv, err := server.New(cfg, nil)
+		require.NoError(t, err)
+		defer srv.Close()
+		a := servePipe(srv, ip1)
+		send(t, a, pub(t, testID(1), 2*time.Second, 0, string(make([]byte, 600))))
+		time.Sleep(3 * time.Second)
+		b := servePipe(srv, ip1)
+		send(t, b, pub(t, testID(2), 2*time.Second, 0, string(make([]byte, 600))))
+		syncLink(t, b)
+		c := servePipe(srv, ip1)
+		send(t, c, pub(t, testID(3), 2*time.Second, 0, string(make([]byte, 600))))
+		assert.Equal(t, relay.CloseIPQuota, closeCode(t, c), "b's charge is still live")
+	})
 }
 
 // Store faults over in-memory links: ErrUnavailable past the op timeout → 1013; a panic in the
@@ -153,11 +244,7 @@ func TestStoreFaults(t *testing.T) {
 		srv, fs, err := newFaulty(cfg)
 		require.NoError(t, err)
 		defer srv.Close()
-		serve := func() relay.Link {
-			cl, sv := relaytest.Pipe()
-			go srv.ServeLink(context.Background(), sv, server.ConnInfo{})
-			return cl
-		}
+		serve := func() relay.Link { return servePipe(srv, ip1) }
 
 		fs.unavailable.Store(true)
 		a := serve()
