@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"github.com/tandem-mpc/tandem/ecdsa2p/internal/testrng"
 	"github.com/tandem-mpc/tandem/internal/secp"
+	"go.uber.org/goleak"
 )
 
 // PROTOCOL.md §12.1 item 5: the receiver's output equals the sender's output for the chosen
@@ -60,6 +61,7 @@ func TestBatchDeterminism(t *testing.T) {
 }
 
 func TestParallelCoversEveryIndex(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	for _, workers := range []int{0, 1, 2, 3, 8} {
 		for _, n := range []int{0, 1, 3, 4, 5, 64, 257} {
 			hits := make([]int32, n)

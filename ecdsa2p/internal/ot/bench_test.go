@@ -80,3 +80,33 @@ func BenchmarkPPRFEval(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkCorrelation is one whole correlation on all cores: base OT (both roles) and the PPRF
+// (build and evaluate). A keygen runs two, one per direction, and each party does half of each.
+func BenchmarkCorrelation(b *testing.B) {
+	c := benchCorrelation(b)
+	batch := Parallel(runtime.GOMAXPROCS(0))
+	rs, ss := testrng.New("bench/recv"), testrng.New("bench/send")
+	b.ReportAllocs()
+	for b.Loop() {
+		recv, msg1, err := NewBaseOTReceiver(c, rs, batch)
+		if err != nil {
+			b.Fatal(err)
+		}
+		so, msg2, err := NewBaseOTSender(c, msg1, ss, batch)
+		if err != nil {
+			b.Fatal(err)
+		}
+		_, pprf, err := so.BuildPPRF(batch)
+		if err != nil {
+			b.Fatal(err)
+		}
+		ro, err := recv.Finish(msg2, batch)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := ro.EvalPPRF(pprf, batch); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
