@@ -34,7 +34,7 @@ func (p *pointPairs) enc(t, slot int) []byte {
 // taken does not depend on anything secret (only on the public message).
 func parsePointPairs(msg []byte, step string, culprit uint8, batch Batch) (*pointPairs, error) {
 	if len(msg) != BaseOTMsg1Size {
-		return nil, malformed(step, culprit, "message is %d bytes, want %d", len(msg), BaseOTMsg1Size)
+		return nil, malformed(step, int(culprit), "message is %d bytes, want %d", len(msg), BaseOTMsg1Size)
 	}
 	p := &pointPairs{raw: append([]byte(nil), msg...)}
 	var bad [BaseOTs]uint8 // 1 + slot of the first bad point of pair t, or 0
@@ -47,7 +47,7 @@ func parsePointPairs(msg []byte, step string, culprit uint8, batch Batch) (*poin
 	})
 	for t, b := range bad {
 		if b != 0 {
-			return nil, malformed(step, culprit, "point %d of pair t=%d is not a valid encoding", b-1, t)
+			return nil, malformed(step, int(culprit), "point %d of pair t=%d is not a valid encoding", b-1, t)
 		}
 	}
 	return p, nil

@@ -101,8 +101,8 @@ func sentinel(c Code) error {
 	}
 }
 
-func malformed(step string, culprit uint8, format string, args ...any) *Error {
-	return &Error{Step: step, Code: CodeMalformedPayload, Culprit: int(culprit), Detail: fmt.Sprintf(format, args...)}
+func malformed(step string, culprit int, format string, args ...any) *Error {
+	return &Error{Step: step, Code: CodeMalformedPayload, Culprit: culprit, Detail: fmt.Sprintf(format, args...)}
 }
 
 func internalErr(step, detail string) *Error {

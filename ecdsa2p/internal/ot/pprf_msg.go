@@ -25,13 +25,11 @@ type PPRFMsg struct {
 // that length is a valid message (the fields are unstructured), and Marshal reproduces it
 // exactly. A wrong length is MalformedPayload with no culprit; [ReceiverOutputs.EvalPPRF]
 // blames R.
-func ParsePPRFMsg(b []byte) (*PPRFMsg, error) { return parsePPRFMsg(b, stepPPRFEval, -1) }
+func ParsePPRFMsg(b []byte) (*PPRFMsg, error) { return parsePPRFMsg(b, stepPPRFEval, NoCulprit) }
 
 func parsePPRFMsg(b []byte, step string, culprit int) (*PPRFMsg, error) {
 	if len(b) != PPRFMsgSize {
-		e := malformed(step, 0, "PPRF message is %d bytes, want %d", len(b), PPRFMsgSize)
-		e.Culprit = culprit
-		return nil, e
+		return nil, malformed(step, culprit, "PPRF message is %d bytes, want %d", len(b), PPRFMsgSize)
 	}
 	m := new(PPRFMsg)
 	for blk := range Blocks {
