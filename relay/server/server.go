@@ -130,7 +130,9 @@ func (s *Server) doInit() error {
 		EnableCompression: false,
 		HandshakeTimeout:  s.cfg.HandshakeTimeout,
 		CheckOrigin:       func(*http.Request) bool { return true }, // checked before the upgrade
-		Error:             func(w http.ResponseWriter, r *http.Request, status int, reason error) {},
+		Error: func(w http.ResponseWriter, _ *http.Request, status int, _ error) {
+			http.Error(w, http.StatusText(status), status) // never echo the reason
+		},
 	}
 	s.baseCtx, s.cancel = context.WithCancel(context.Background())
 	s.hub.start()

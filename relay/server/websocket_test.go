@@ -273,3 +273,20 @@ func TestAuthQueryToken(t *testing.T) {
 	require.Error(t, err)
 	assert.Equal(t, 401, resp.StatusCode)
 }
+
+// A malformed upgrade (bad version) gets a 400, not an empty 200.
+func TestBadUpgrade(t *testing.T) {
+	srv, hs := startWS(t, testConfig())
+	req, err := http.NewRequest(http.MethodGet, hs.URL+server.PathRelay, nil)
+	require.NoError(t, err)
+	req.Header.Set("Connection", "Upgrade")
+	req.Header.Set("Upgrade", "websocket")
+	req.Header.Set("Sec-WebSocket-Version", "12")
+	req.Header.Set("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==")
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
+	assert.Equal(t, float64(1), metric(t, srv.Registry(), "tandem_relay_handshake_rejected_total", "reason", "bad_request"))
+	assert.Zero(t, srv.Connections())
+}
