@@ -1,13 +1,16 @@
 package ot
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/tandem-mpc/tandem/ecdsa2p/internal/schnorr"
 	"github.com/tandem-mpc/tandem/ecdsa2p/internal/testrng"
+	"github.com/tandem-mpc/tandem/internal/secp"
 )
 
 // Sub-payload hashes of the keygen vector, PROTOCOL.md §12.4(d)/(e).
@@ -26,6 +29,12 @@ const (
 	katDeltaP1      = "87c7b4d375c14129d51605b2ad066c4d83eca1bafe7c26658c13530102923d82"
 	katK1Draws      = "σ, x, cc, ω"
 	katBlocksBefore = 1 + 2 + 1 + 1 + 2 // σ, x, cc, ω, Schnorr nonce (RandomScalar = 2 blocks)
+
+	// Full payload hashes of §12.4(d), which this layer's messages complete.
+	katK2P1 = "16cc11f22f95041255627f4a1c15cc6f6751d195c782e734a9373c7cf3bd9c1a"
+	katK2P2 = "0e3eae8e9c0dcf360351e8fc4bd8cc6b2319abdacf36861156ff027c7659531c"
+	katK3P1 = "c950f65a28b8991aeb2b31964f17a7fe3816f245ab2c9eb079226875f5dd822a"
+	katK3P2 = "2029429b8d01e93c08fabdac79f2f2aa21f97cfd41c64034f9a85817c7c67862"
 )
 
 func sha(b []byte) string {
@@ -45,6 +54,7 @@ func unhex32(t testing.TB, s string) [32]byte {
 type katParty struct {
 	idx  uint8
 	rng  *testrng.RNG
+	k2   []byte // the K2 payload before OTmsg1
 	recv *BaseOTReceiver
 	msg1 []byte // this party's OTmsg1 (K2), as base-OT receiver of correlation (peer, self)
 	send *SenderOutputs
@@ -54,17 +64,25 @@ type katParty struct {
 	ds   *DeltaSeeds
 }
 
-// consumeK1AndNonce draws what keygen draws before the base-OT receiver (PROTOCOL.md §7.1,
-// §7.2): σ = RandomBytes(32), x = RandomScalar(), cc = RandomBytes(32), ω = RandomBytes(32),
-// then the Schnorr nonce RandomScalar().
-func consumeK1AndNonce(r *testrng.RNG) (sigma, x [32]byte) {
+// k2Prefix draws what keygen draws before the base-OT receiver (PROTOCOL.md §7.1, §7.2):
+// σ = RandomBytes(32), x = RandomScalar(), cc = RandomBytes(32), ω = RandomBytes(32), then the
+// Schnorr nonce inside Prove. It returns the K2 payload up to OTmsg1:
+// 01 12 ‖ sid_kg ‖ pt(X_i) ‖ cc_i ‖ ω_i ‖ π_i.
+func k2Prefix(t *testing.T, r *testrng.RNG, sidKG [32]byte, i uint8) (sigma, x [32]byte, k2 []byte) {
 	r.RandomBytes(sigma[:])
-	x = r.RandomScalar().Bytes()
+	xs := r.RandomScalar()
+	x = xs.Bytes()
 	var cc, omega [32]byte
 	r.RandomBytes(cc[:])
 	r.RandomBytes(omega[:])
-	_ = r.RandomScalar()
-	return sigma, x
+	X := new(secp.Point).ScalarBaseMult(xs)
+	pi, err := schnorr.Prove("keygen", sidKG, i, secp.NewGeneratorPoint(), X, xs, r)
+	require.NoError(t, err)
+	ptX, err := X.Bytes()
+	require.NoError(t, err)
+	k2 = append([]byte{0x01, 0x12}, sidKG[:]...)
+	k2 = append(append(append(append(k2, ptX[:]...), cc[:]...), omega[:]...), pi[:]...)
+	return sigma, x, k2
 }
 
 // runKeygenOT drives both parties' OT layer through K2 and K3 of the keygen vector.
@@ -74,7 +92,8 @@ func runKeygenOT(t *testing.T, batch Batch) [2]*katParty {
 	var ps [2]*katParty
 	for i := range ps {
 		ps[i] = &katParty{idx: uint8(i), rng: testrng.New([]string{"kat/keygen/0", "kat/keygen/1"}[i])}
-		sigma, x := consumeK1AndNonce(ps[i].rng)
+		var sigma, x [32]byte
+		sigma, x, ps[i].k2 = k2Prefix(t, ps[i].rng, sidKG, uint8(i))
 		if i == 0 {
 			// §12.5: the first RandomBytes(32) and the next RandomScalar of "kat/keygen/0".
 			require.Equal(t, "db03adc46acf0a0f2a874cc14023d451c9bef9c274ae1b1058f1031fe04acd5b", hex.EncodeToString(sigma[:]))
@@ -130,6 +149,26 @@ func TestKnownAnswerKeygen(t *testing.T) {
 	}
 	for _, c := range checks {
 		assert.Equal(t, c.want, sha(c.got), c.name)
+	}
+	for _, p := range ps {
+		want := map[uint8][2]string{0: {katK2P1, katK3P1}, 1: {katK2P2, katK3P2}}[p.idx]
+		k2 := append(bytes.Clone(p.k2), p.msg1...)
+		require.Len(t, k2, 17092)
+		assert.Equal(t, want[0], sha(k2), "SHA-256(K2 P%d)", p.idx+1)
+		k3 := append(append(append([]byte{0x01, 0x13}, p.k2[2:34]...), p.msg2...), p.pprf...)
+		require.Len(t, k3, 31298)
+		assert.Equal(t, want[1], sha(k3), "SHA-256(K3 P%d)", p.idx+1)
+	}
+	// Each party's ChooserSeeds are the peer's DeltaSeeds, except at Δ.
+	for _, p := range ps {
+		peer := ps[1-p.idx].ds
+		for b := range Blocks {
+			for x := range LeavesPerBlock {
+				if uint8(x) != peer.Delta()[b] {
+					require.Equal(t, p.cs.Leaves()[b][x], peer.Leaves()[b][x])
+				}
+			}
+		}
 	}
 	d := p1.ds.DeltaBytes()
 	require.Equal(t, katDeltaP1, hex.EncodeToString(d[:]), "Δ of P1 (packed, correlation (P2, P1))")
