@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -289,4 +290,36 @@ func TestBadUpgrade(t *testing.T) {
 	assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
 	assert.Equal(t, float64(1), metric(t, srv.Registry(), "tandem_relay_handshake_rejected_total", "reason", "bad_request"))
 	assert.Zero(t, srv.Connections())
+}
+
+// §5: exactly two goroutines per connection (the handler's reader and the writer).
+func TestTwoGoroutinesPerConnection(t *testing.T) {
+	srv, hs := startWS(t, testConfig())
+	const n = 20
+	conns := make([]*websocket.Conn, 0, n)
+	defer func() {
+		for _, c := range conns {
+			c.Close()
+		}
+	}()
+	settle := func(want int) int {
+		var g int
+		for range 200 {
+			g = runtime.NumGoroutine()
+			if srv.Connections() == want {
+				time.Sleep(20 * time.Millisecond)
+				return runtime.NumGoroutine()
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		return g
+	}
+	before := settle(0)
+	for range n {
+		ws, _, err := websocket.DefaultDialer.Dial(wsURLOf(hs), nil) // the test side reads nothing: no goroutine
+		require.NoError(t, err)
+		conns = append(conns, ws)
+	}
+	after := settle(n)
+	assert.InDelta(t, 2*n, after-before, 2, "goroutines per connection")
 }
