@@ -173,3 +173,48 @@ func TestKnownAnswerKeygen(t *testing.T) {
 	d := p1.ds.DeltaBytes()
 	require.Equal(t, katDeltaP1, hex.EncodeToString(d[:]), "Δ of P1 (packed, correlation (P2, P1))")
 }
+
+// The refresh vector of PROTOCOL.md §12.4(d): RF2 = 01 32 ‖ sid_rf ‖ OTmsg1 and
+// RF3 = 01 33 ‖ sid_rf ‖ OTmsg2 ‖ PPRF message, with parent_sid = sid_rf (§9.1). The refresh
+// stream draws σ_i = RandomBytes(32) and ζ_i = RandomScalar() before the receiver draws.
+func TestKnownAnswerRefresh(t *testing.T) {
+	sidRF := unhex32(t, "fd139a535d9d724e47189f1c476792d9efc9aebc3936410196679bed63456cca")
+	want := [2][2]string{
+		{"35684cc8e5765ec2bcc71e90522602080a847e9a9108b77b55194c24bc5b7769", "7be06e8445d4ca854fbf54c54159a9da140677ac3fdb17078df0831a26f46ad7"},
+		{"7c1d2d38b64bfc1b4a364e7de46cc2a255f80a6792cdd46ae163de4a19f08f83", "81eb3fd62c3b28269ac2fd7eefc9d3f97ffd5739e71f70f1d37d2d2911699c28"},
+	}
+	var rngs [2]*testrng.RNG
+	var recvs [2]*BaseOTReceiver
+	var msg1 [2][]byte
+	for i := range 2 {
+		rngs[i] = testrng.New([]string{"kat/refresh/0", "kat/refresh/1"}[i])
+		rngs[i].RandomBytes(make([]byte, 32)) // σ_i
+		_ = rngs[i].RandomScalar()            // ζ_i
+		c, err := NewCorrelation(sidRF, uint8(1-i), uint8(i))
+		require.NoError(t, err)
+		recvs[i], msg1[i], err = NewBaseOTReceiver(c, rngs[i], nil)
+		require.NoError(t, err)
+		rf2 := append(append([]byte{0x01, 0x32}, sidRF[:]...), msg1[i]...)
+		require.Len(t, rf2, 16930)
+		assert.Equal(t, want[i][0], sha(rf2), "SHA-256(RF2 P%d)", i+1)
+	}
+	var msg2, pprf [2][]byte
+	for i := range 2 {
+		c, err := NewCorrelation(sidRF, uint8(i), uint8(1-i))
+		require.NoError(t, err)
+		so, m2, err := NewBaseOTSender(c, msg1[1-i], rngs[i], nil)
+		require.NoError(t, err)
+		_, p, err := so.BuildPPRF(nil)
+		require.NoError(t, err)
+		msg2[i], pprf[i] = m2, p
+		rf3 := append(append(append([]byte{0x01, 0x33}, sidRF[:]...), m2...), p...)
+		require.Len(t, rf3, 31298)
+		assert.Equal(t, want[i][1], sha(rf3), "SHA-256(RF3 P%d)", i+1)
+	}
+	for i := range 2 {
+		ro, err := recvs[i].Finish(msg2[1-i], nil)
+		require.NoError(t, err)
+		_, err = ro.EvalPPRF(pprf[1-i], nil)
+		require.NoError(t, err)
+	}
+}
