@@ -16,7 +16,7 @@ const (
 
 // A BaseOTReceiver is the state of S, the base-OT receiver of correlation (R, S), between
 // message 1 (K2 / RF2) and the receiver output (K3 / RF3): the choice bits cb, the scalars a_t
-// and its own message 1, whose bytes enter the key derivation. It is single-use: [Finish]
+// and its own message 1, whose bytes enter the key derivation. It is single-use: [BaseOTReceiver.Finish]
 // consumes it, after which every call fails with [ErrStateConsumed]. Secret.
 type BaseOTReceiver struct {
 	corr Correlation
@@ -111,8 +111,8 @@ func (r *BaseOTReceiver) message1One(t int, z *secp.Scalar, out []byte) *Error {
 //	B_{t,c_t} selected with a mask;  K = a_t·B_{t,c_t}
 //	o_{t,c_t} = H("tandem/v1/ot/key", sid_ot, u16(t), u8(c_t), pt(r_{t,0}), pt(r_{t,1}), pt(B_{t,c_t}), pt(K))
 func (r *BaseOTReceiver) Finish(msg2 []byte, batch Batch) (*ReceiverOutputs, error) {
-	if r == nil || r.used {
-		return nil, consumedErr(stepReceiverOutput)
+	if r == nil || r.used || !r.corr.valid() || len(r.msg1) != BaseOTMsg1Size {
+		return nil, consumedErr(stepReceiverOutput) // a zero value counts as consumed
 	}
 	r.used = true
 	defer r.wipe()

@@ -235,6 +235,13 @@ func TestStatesAreSingleUse(t *testing.T) {
 	var nilRecv *BaseOTReceiver
 	_, err = nilRecv.Finish(msg2, nil)
 	require.ErrorIs(t, err, ErrStateConsumed)
+	// Zero values are unusable.
+	_, err = new(BaseOTReceiver).Finish(msg2, nil)
+	require.ErrorIs(t, err, ErrStateConsumed)
+	_, _, err = new(SenderOutputs).BuildPPRF(nil)
+	require.ErrorIs(t, err, ErrStateConsumed)
+	_, err = new(ReceiverOutputs).EvalPPRF(pprf, nil)
+	require.ErrorIs(t, err, ErrStateConsumed)
 }
 
 func TestCorrelation(t *testing.T) {

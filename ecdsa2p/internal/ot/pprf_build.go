@@ -10,7 +10,7 @@ const stepPPRFBuild = "PPRF build"
 // consumes and erases the base-OT outputs; a second call fails with [ErrStateConsumed].
 // BuildPPRF draws no randomness. batch may spread the 64 blocks over cores.
 func (s *SenderOutputs) BuildPPRF(batch Batch) (*ChooserSeeds, []byte, error) {
-	if s == nil || s.used {
+	if s == nil || s.used || !s.corr.valid() {
 		return nil, nil, consumedErr(stepPPRFBuild)
 	}
 	s.used = true

@@ -20,7 +20,7 @@ const stepPPRFEval = "PPRF evaluation"
 // is one constant-time comparison of s̃* with s̃, after all blocks. batch may spread the 64
 // blocks over cores.
 func (r *ReceiverOutputs) EvalPPRF(pprfMsg []byte, batch Batch) (*DeltaSeeds, error) {
-	if r == nil || r.used {
+	if r == nil || r.used || !r.corr.valid() {
 		return nil, consumedErr(stepPPRFEval)
 	}
 	r.used = true
