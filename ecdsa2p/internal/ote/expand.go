@@ -1,7 +1,7 @@
 package ote
 
 import (
-	"github.com/tandem-mpc/tandem/internal/secp"
+	"github.com/tandem-mpc/tandem/ecdsa2p/internal/ote/modn"
 	"github.com/tandem-mpc/tandem/internal/transcript"
 )
 
@@ -42,7 +42,7 @@ func (p *hasher) expand80(dst *[RowBytes]byte, leaf *[32]byte, b, x uint8) {
 
 // pad sets out to the three scalars of Pad(key, j) = PRG("tandem/v1/ote/pad", 192, key,
 // sid_ote, u16(j)): wide(bytes 0..63), wide(64..127), wide(128..191).
-func (p *hasher) pad(out *[Width]secp.Scalar, key *[32]byte, j uint16) {
+func (p *hasher) pad(out *[Width]modn.Scalar, key *[32]byte, j uint16) {
 	h := &p.h
 	h.Reset(transcript.LabelOTEPad)
 	h.Field(key[:])
@@ -58,9 +58,7 @@ func (p *hasher) pad(out *[Width]secp.Scalar, key *[32]byte, j uint16) {
 		copy(p.out[32*c:], t[:])
 	}
 	for k := range out {
-		if _, err := out[k].SetWideBytes(p.out[64*k : 64*k+64]); err != nil {
-			panic("ote: internal error: wide reduction rejected 64 bytes")
-		}
+		out[k] = modn.FromWide((*[64]byte)(p.out[64*k:]))
 	}
 }
 

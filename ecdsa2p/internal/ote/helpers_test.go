@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tandem-mpc/tandem/ecdsa2p/internal/ot"
+	"github.com/tandem-mpc/tandem/ecdsa2p/internal/ote/modn"
 	"github.com/tandem-mpc/tandem/ecdsa2p/internal/testrng"
 	"github.com/tandem-mpc/tandem/internal/secp"
 	"github.com/tandem-mpc/tandem/internal/transcript"
@@ -64,15 +65,17 @@ func refRows(sess Session, l *ot.Leaves, choices *[ChoiceBytes]byte) (t [Rows][R
 }
 
 // refPad is Pad(key, j) computed with the generic PRG.
-func refPad(sess Session, key []byte, j int) [Width]secp.Scalar {
+func refPad(sess Session, key []byte, j int) [Width]modn.Scalar {
 	sid := sess.ID()
 	jb := transcript.U16(uint16(j))
 	out := transcript.PRG(transcript.LabelOTEPad, padBytes, [32]byte(key), sid[:], jb[:])
-	var s [Width]secp.Scalar
+	var s [Width]modn.Scalar
 	for k := range s {
-		if _, err := s[k].SetWideBytes(out[64*k : 64*k+64]); err != nil {
+		v, err := secp.NewScalar().SetWideBytes(out[64*k : 64*k+64])
+		if err != nil {
 			panic(err)
 		}
+		s[k] = modn.FromSecp(v)
 	}
 	return s
 }
@@ -89,9 +92,9 @@ func column(m *[Rows][RowBytes]byte, c int) [32]byte {
 
 func bitOf(b []byte, i int) byte { return (b[i>>3] >> (i & 7)) & 1 }
 
-func scalarsEqual(a, b *[Width]secp.Scalar) bool {
+func scalarsEqual(a, b *[Width]modn.Scalar) bool {
 	for k := range a {
-		if a[k].Equal(&b[k]) != 1 {
+		if modn.Equal(&a[k], &b[k]) != 1 {
 			return false
 		}
 	}

@@ -8,8 +8,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tandem-mpc/tandem/ecdsa2p/internal/gf128"
+	"github.com/tandem-mpc/tandem/ecdsa2p/internal/ote/modn"
 	"github.com/tandem-mpc/tandem/ecdsa2p/internal/testrng"
-	"github.com/tandem-mpc/tandem/internal/secp"
 	"github.com/tandem-mpc/tandem/internal/transcript"
 )
 
@@ -51,7 +51,7 @@ func TestHasherMatchesPRG(t *testing.T) {
 		require.Equal(t, want, got[:])
 
 		j := i * 25
-		var pad [Width]secp.Scalar
+		var pad [Width]modn.Scalar
 		p.pad(&pad, &key, uint16(j))
 		wantPad := refPad(sess, key[:], j)
 		require.True(t, scalarsEqual(&pad, &wantPad), "pad %d", j)

@@ -6,7 +6,7 @@ import (
 	"github.com/tandem-mpc/tandem/ecdsa2p/internal/bitmatrix"
 	"github.com/tandem-mpc/tandem/ecdsa2p/internal/ot"
 	"github.com/tandem-mpc/tandem/ecdsa2p/internal/rng"
-	"github.com/tandem-mpc/tandem/internal/secp"
+	"github.com/tandem-mpc/tandem/ecdsa2p/internal/ote/modn"
 )
 
 // ReceiverOutput is R's output of one extension (PROTOCOL.md §5.1): the choice string β′
@@ -16,7 +16,7 @@ import (
 type ReceiverOutput struct {
 	sess    Session
 	choices [ChoiceBytes]byte
-	pads    [OTs][Width]secp.Scalar
+	pads    [OTs][Width]modn.Scalar
 	claimed bool
 }
 
@@ -93,7 +93,7 @@ func (o *ReceiverOutput) Choices() *[ChoiceBytes]byte { return &o.choices }
 func (o *ReceiverOutput) Choice(j int) uint8 { return (o.choices[j>>3] >> (j & 7)) & 1 }
 
 // Pads returns α_{j,k}. Secret.
-func (o *ReceiverOutput) Pads() *[OTs][Width]secp.Scalar { return &o.pads }
+func (o *ReceiverOutput) Pads() *[OTs][Width]modn.Scalar { return &o.pads }
 
 // Wipe overwrites β′ and the pads (best effort, PROTOCOL.md §2.12 "Erasure"). The output stays
 // claimed.
@@ -102,7 +102,7 @@ func (o *ReceiverOutput) Wipe() {
 		return
 	}
 	clear(o.choices[:])
-	o.pads = [OTs][Width]secp.Scalar{}
+	o.pads = [OTs][Width]modn.Scalar{}
 }
 
 // receiverRows fills u with U = u_0 ‖ … ‖ u_63 and w.t with R's matrix T (§5.1 steps 1–3):

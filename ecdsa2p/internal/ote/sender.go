@@ -7,7 +7,7 @@ import (
 	"github.com/tandem-mpc/tandem/ecdsa2p/internal/bitmatrix"
 	"github.com/tandem-mpc/tandem/ecdsa2p/internal/gf128"
 	"github.com/tandem-mpc/tandem/ecdsa2p/internal/ot"
-	"github.com/tandem-mpc/tandem/internal/secp"
+	"github.com/tandem-mpc/tandem/ecdsa2p/internal/ote/modn"
 )
 
 // roundSender names the step in which S processes the receiver's message (the peer's S2).
@@ -25,8 +25,8 @@ type Sender struct {
 // α1_j = Pad(q_j ⊕ Δ, j). Secret and single-use ([SenderOutput.Claim]).
 type SenderOutput struct {
 	sess    Session
-	pads0   [OTs][Width]secp.Scalar
-	pads1   [OTs][Width]secp.Scalar
+	pads0   [OTs][Width]modn.Scalar
+	pads1   [OTs][Width]modn.Scalar
 	claimed bool
 }
 
@@ -136,18 +136,18 @@ func (o *SenderOutput) Claim() error {
 }
 
 // Pads0 returns α0_{j,k}. Secret.
-func (o *SenderOutput) Pads0() *[OTs][Width]secp.Scalar { return &o.pads0 }
+func (o *SenderOutput) Pads0() *[OTs][Width]modn.Scalar { return &o.pads0 }
 
 // Pads1 returns α1_{j,k}. Secret.
-func (o *SenderOutput) Pads1() *[OTs][Width]secp.Scalar { return &o.pads1 }
+func (o *SenderOutput) Pads1() *[OTs][Width]modn.Scalar { return &o.pads1 }
 
 // Wipe overwrites the pads (best effort). The output stays claimed.
 func (o *SenderOutput) Wipe() {
 	if o == nil {
 		return
 	}
-	o.pads0 = [OTs][Width]secp.Scalar{}
-	o.pads1 = [OTs][Width]secp.Scalar{}
+	o.pads0 = [OTs][Width]modn.Scalar{}
+	o.pads1 = [OTs][Width]modn.Scalar{}
 }
 
 // senderRows fills w.w with S's matrix W (§5.2 steps 2–3) from the received U = u_0 ‖ … ‖ u_63:

@@ -2,7 +2,7 @@ package rvole
 
 import (
 	"github.com/tandem-mpc/tandem/ecdsa2p/internal/ote"
-	"github.com/tandem-mpc/tandem/internal/secp"
+	"github.com/tandem-mpc/tandem/ecdsa2p/internal/ote/modn"
 	"github.com/tandem-mpc/tandem/internal/transcript"
 )
 
@@ -18,23 +18,32 @@ const (
 
 // gadget returns g_j = H2S("tandem/v1/rvole/gadget", sid_ote, u16(j)) for j < 512
 // (PROTOCOL.md §6). The prefix E(label, sid_ote) is hashed once. The gadget is public.
-func gadget(g *[ote.OTs]secp.Scalar, sid *[32]byte) {
+func gadget(g *[ote.OTs]modn.Scalar, sid *[32]byte) {
 	p := transcript.NewPrefix(transcript.LabelRVOLEGadget, sid[:])
 	var h transcript.Hasher
+	var wide [64]byte
 	for j := range g {
 		h.ResetPrefix(p)
 		h.FieldU16(uint16(j))
-		g[j].Set(h.SumScalar())
+		h.Mark()
+		h.FieldU8(0)
+		d0 := h.Sum()
+		h.Rewind()
+		h.FieldU8(1)
+		d1 := h.Sum()
+		copy(wide[:32], d0[:])
+		copy(wide[32:], d1[:])
+		g[j] = modn.FromWide(&wide)
 	}
 }
 
 // theta returns θ_k = H2S("tandem/v1/rvole/theta", sid_ote, D, u8(k)) for k = 0, 1, where
 // D = H("tandem/v1/rvole/atilde", sid_ote, Ã) (§6.2 step 4). All inputs are public.
-func theta(sid *[32]byte, atilde []byte) (t0, t1 *secp.Scalar) {
+func theta(sid *[32]byte, atilde []byte) (t0, t1 modn.Scalar) {
 	d := transcript.H(transcript.LabelRVOLEATilde, sid[:], atilde)
 	k0, k1 := transcript.U8(0), transcript.U8(1)
-	t0 = transcript.H2S(transcript.LabelRVOLETheta, sid[:], d[:], k0[:])
-	t1 = transcript.H2S(transcript.LabelRVOLETheta, sid[:], d[:], k1[:])
+	t0 = modn.FromSecp(transcript.H2S(transcript.LabelRVOLETheta, sid[:], d[:], k0[:]))
+	t1 = modn.FromSecp(transcript.H2S(transcript.LabelRVOLETheta, sid[:], d[:], k1[:]))
 	return t0, t1
 }
 
@@ -50,7 +59,7 @@ func (m *muHasher) start(sid *[32]byte) {
 	m.h.FieldHeader(nSize)
 }
 
-func (m *muHasher) add(s *secp.Scalar) {
+func (m *muHasher) add(s *modn.Scalar) {
 	b := s.Bytes()
 	_, _ = m.h.Write(b[:])
 	clear(b[:])

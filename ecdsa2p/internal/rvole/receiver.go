@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/tandem-mpc/tandem/ecdsa2p/internal/ote"
+	"github.com/tandem-mpc/tandem/ecdsa2p/internal/ote/modn"
 	"github.com/tandem-mpc/tandem/internal/secp"
 )
 
@@ -14,24 +15,24 @@ import (
 type Receiver struct {
 	sess ote.Session
 	out  *ote.ReceiverOutput
-	g    [ote.OTs]secp.Scalar
+	g    [ote.OTs]modn.Scalar
 	used bool
 }
 
-// Message is a parsed RVOLE message RV (PROTOCOL.md §6.3 step 1): every ã and η canonical,
-// and D = H("tandem/v1/rvole/atilde", sid_ote, Ã) computed from the received bytes. Public.
+// Message is a parsed RVOLE message RV (PROTOCOL.md §6.3 step 1): every ã and η canonical.
+// Public.
 type Message struct {
 	sid    [32]byte
-	atilde [ote.OTs][ote.Width]secp.Scalar
-	eta    secp.Scalar
+	atilde [ote.OTs][ote.Width]modn.Scalar
+	eta    modn.Scalar
 	mu     [32]byte
-	raw    []byte
+	raw    []byte // Ã as received, for D
 }
 
 // NewReceiver runs part 1 of the RVOLE receiver (PROTOCOL.md §6.1, in S2 right after
-// [ote.NewReceiver]). It claims out (a second use fails with [ErrReused]) and returns R's
+// [ote.NewReceiver]). It claims out (a second use fails with [ote.ErrReused]) and returns R's
 // state and its random output χ = Σ_{j<512} β_j·g_j mod n, accumulated with constant-time
-// conditional adds. χ is secret.
+// masked adds and one reduction. χ is secret.
 func NewReceiver(out *ote.ReceiverOutput) (*Receiver, *secp.Scalar, error) {
 	if err := out.Claim(); err != nil {
 		return nil, nil, fmt.Errorf("rvole: receiver: %w", err)
@@ -39,14 +40,15 @@ func NewReceiver(out *ote.ReceiverOutput) (*Receiver, *secp.Scalar, error) {
 	r := &Receiver{sess: out.Session(), out: out}
 	sid := r.sess.ID()
 	gadget(&r.g, &sid)
-	chi := secp.NewScalar()
-	var t secp.Scalar
+	var acc modn.Acc
 	for j := range ote.OTs {
-		t.Add(chi, &r.g[j])
-		chi.Select(&t, chi, int(out.Choice(j)))
+		t := modn.Mask(&r.g[j], uint64(out.Choice(j)))
+		acc.Add(&t)
 	}
-	t = secp.Scalar{}
-	return r, chi, nil
+	chi := acc.Reduce()
+	acc.Reset()
+	defer clear(chi[:])
+	return r, chi.Secp(), nil
 }
 
 // ParseMessage parses the sender's message RV (§6.3 step 1): exactly 49,216 bytes, every ã
@@ -66,13 +68,15 @@ func (r *Receiver) ParseMessage(b []byte) (*Message, error) {
 	m := &Message{sid: r.sess.ID()}
 	for j := range ote.OTs {
 		for k := range ote.Width {
-			off := (j*ote.Width + k) * 32
-			if _, err := m.atilde[j][k].SetCanonicalBytes(b[off : off+32]); err != nil {
+			var ok int
+			m.atilde[j][k], ok = modn.FromCanonical((*[32]byte)(b[(j*ote.Width+k)*32:]))
+			if ok != 1 { // public data
 				return nil, malformed(fmt.Sprintf("ã[%d][%d] is not canonical", j, k))
 			}
 		}
 	}
-	if _, err := m.eta.SetCanonicalBytes(b[ATildeSize : ATildeSize+32]); err != nil {
+	var ok int
+	if m.eta, ok = modn.FromCanonical((*[32]byte)(b[ATildeSize:])); ok != 1 {
 		return nil, malformed("η is not canonical")
 	}
 	copy(m.mu[:], b[ATildeSize+32:])
@@ -84,7 +88,7 @@ func (r *Receiver) ParseMessage(b []byte) (*Message, error) {
 // [Receiver.ParseMessage] and consumes the state: a second call fails with [ErrReused].
 //
 //  2. θ_0, θ_1 from the received Ã;
-//  3. d̄_{j,k} = α_{j,k} + β_j·ã_{j,k} (constant-time select);
+//  3. d̄_{j,k} = α_{j,k} + β_j·ã_{j,k} (constant-time masking);
 //  4. ν_j = d̄_{j,2} + θ_0·d̄_{j,0} + θ_1·d̄_{j,1} − β_j·η, μ′ = H("tandem/v1/rvole/mu", sid_ote, ‖_j sc(ν_j));
 //  5. μ′ ≠ μ (constant-time compare): an *[Error] matching [ErrCheckFailed] that blames S and
 //     whose Lock() is true;
@@ -107,34 +111,35 @@ func (r *Receiver) Finish(m *Message) (d0, d1 *secp.Scalar, err error) {
 	alpha := out.Pads()
 
 	th0, th1 := theta(&m.sid, m.raw)
-	var dbar [ote.OTs][ote.Width]secp.Scalar
-	defer func() { dbar = [ote.OTs][ote.Width]secp.Scalar{} }()
-	var t, nu, zero secp.Scalar
+	negEta := modn.Neg(&m.eta)
 	var mh muHasher
 	mh.start(&m.sid)
+	var acc [2]modn.Acc
+	defer clear(acc[:])
 	for j := range ote.OTs {
-		beta := int(out.Choice(j))
+		beta := uint64(out.Choice(j))
+		var dbar [ote.Width]modn.Scalar
 		for k := range ote.Width {
-			t.Add(&alpha[j][k], &m.atilde[j][k])
-			dbar[j][k].Select(&t, &alpha[j][k], beta)
+			t := modn.Mask(&m.atilde[j][k], beta)
+			dbar[k] = modn.Add(&alpha[j][k], &t)
 		}
-		nu.Mul(th0, &dbar[j][0])
-		nu.Add(&nu, t.Mul(th1, &dbar[j][1]))
-		nu.Add(&nu, &dbar[j][2])
-		t.Select(&m.eta, &zero, beta)
-		nu.Sub(&nu, &t)
+		var row modn.Acc
+		row.MulAdd(&th0, &dbar[0])
+		row.MulAdd(&th1, &dbar[1])
+		row.Add(&dbar[2])
+		t := modn.Mask(&negEta, beta)
+		row.Add(&t)
+		nu := row.Reduce()
 		mh.add(&nu)
+		acc[0].MulAdd(&r.g[j], &dbar[0])
+		acc[1].MulAdd(&r.g[j], &dbar[1])
+		clear(dbar[:])
 	}
 	muPrime := mh.sum()
-	t, nu = secp.Scalar{}, secp.Scalar{}
 	if subtle.ConstantTimeCompare(muPrime[:], m.mu[:]) != 1 {
 		return nil, nil, &Error{Round: roundReceiver, Culprit: r.sess.DeltaHolder(), Err: ErrCheckFailed}
 	}
-	d0, d1 = secp.NewScalar(), secp.NewScalar()
-	for j := range ote.OTs {
-		d0.Add(d0, t.Mul(&r.g[j], &dbar[j][0]))
-		d1.Add(d1, t.Mul(&r.g[j], &dbar[j][1]))
-	}
-	t = secp.Scalar{}
-	return d0, d1, nil
+	ds := [2]modn.Scalar{acc[0].Reduce(), acc[1].Reduce()}
+	defer clear(ds[:])
+	return ds[0].Secp(), ds[1].Secp(), nil
 }

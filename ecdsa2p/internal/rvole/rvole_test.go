@@ -95,7 +95,7 @@ func TestMessageLayout(t *testing.T) {
 	var atilde []byte
 	for j := range ote.OTs {
 		for k := range ote.Width {
-			v := secp.NewScalar().Sub(&alpha0[j][k], &alpha1[j][k])
+			v := secp.NewScalar().Sub(alpha0[j][k].Secp(), alpha1[j][k].Secp())
 			v.Add(v, in[k])
 			b := v.Bytes()
 			atilde = append(atilde, b[:]...)
@@ -115,9 +115,9 @@ func TestMessageLayout(t *testing.T) {
 	require.Equal(t, etaB[:], msg[ATildeSize:ATildeSize+32])
 	var nBytes []byte
 	for j := range ote.OTs {
-		v := secp.NewScalar().Mul(th[0], &alpha0[j][0])
-		v.Add(v, secp.NewScalar().Mul(th[1], &alpha0[j][1]))
-		v.Add(v, &alpha0[j][2])
+		v := secp.NewScalar().Mul(th[0], alpha0[j][0].Secp())
+		v.Add(v, secp.NewScalar().Mul(th[1], alpha0[j][1].Secp()))
+		v.Add(v, alpha0[j][2].Secp())
 		b := v.Bytes()
 		nBytes = append(nBytes, b[:]...)
 	}
@@ -217,13 +217,14 @@ func TestInconsistentSender(t *testing.T) {
 			in[0] = a0b
 		}
 		for k := range ote.Width {
-			v := secp.NewScalar().Sub(&alpha0[j][k], &alpha1[j][k])
+			v := secp.NewScalar().Sub(alpha0[j][k].Secp(), alpha1[j][k].Secp())
 			v.Add(v, in[k])
 			b := v.Bytes()
 			msg = append(msg, b[:]...)
 		}
 	}
-	th0, th1 := theta(&sid, msg)
+	th0m, th1m := theta(&sid, msg)
+	th0, th1 := th0m.Secp(), th1m.Secp()
 	eta := secp.NewScalar().Mul(th0, a0)
 	eta.Add(eta, secp.NewScalar().Mul(th1, a1))
 	eta.Add(eta, etaHat)
@@ -231,9 +232,9 @@ func TestInconsistentSender(t *testing.T) {
 	msg = append(msg, etaB[:]...)
 	var nb []byte
 	for j := range ote.OTs {
-		v := secp.NewScalar().Mul(th0, &alpha0[j][0])
-		v.Add(v, secp.NewScalar().Mul(th1, &alpha0[j][1]))
-		v.Add(v, &alpha0[j][2])
+		v := secp.NewScalar().Mul(th0, alpha0[j][0].Secp())
+		v.Add(v, secp.NewScalar().Mul(th1, alpha0[j][1].Secp()))
+		v.Add(v, alpha0[j][2].Secp())
 		b := v.Bytes()
 		nb = append(nb, b[:]...)
 	}

@@ -4,13 +4,14 @@ import (
 	"fmt"
 
 	"github.com/tandem-mpc/tandem/ecdsa2p/internal/ote"
+	"github.com/tandem-mpc/tandem/ecdsa2p/internal/ote/modn"
 	"github.com/tandem-mpc/tandem/ecdsa2p/internal/rng"
 	"github.com/tandem-mpc/tandem/internal/secp"
 )
 
 // Send runs the RVOLE sender S of PROTOCOL.md §6.2 (sign round 3, right after the OT-extension
 // sender) with inputs a_0 (nonce share) and a_1 (key share) over the extension output out,
-// which it claims (a second use fails with [ErrReused]) and wipes. It draws η̂ =
+// which it claims (a second use fails with [ote.ErrReused]) and wipes. It draws η̂ =
 // RandomScalar() from rnd (its only draw) and returns the 49,216-byte message
 // RV = Ã ‖ sc(η) ‖ μ and S's shares c_0, c_1 with c_k + d_k = a_k·χ.
 //
@@ -21,6 +22,8 @@ import (
 //  5. η = η̂ + θ_0·a_0 + θ_1·a_1;
 //  6. μ = H("tandem/v1/rvole/mu", sid_ote, ‖_j sc(α0_{j,2} + θ_0·α0_{j,0} + θ_1·α0_{j,1}));
 //  7. RV = Ã ‖ sc(η) ‖ μ.
+//
+// The sums of step 3 and the rows of step 6 are accumulated without intermediate reductions.
 func Send(out *ote.SenderOutput, a0, a1 *secp.Scalar, rnd rng.Source) (msg []byte, c0, c1 *secp.Scalar, err error) {
 	if a0 == nil || a1 == nil || rnd == nil {
 		return nil, nil, nil, fmt.Errorf("%w: sender needs a_0, a_1 and a randomness source", ErrInvalidInput)
@@ -32,47 +35,50 @@ func Send(out *ote.SenderOutput, a0, a1 *secp.Scalar, rnd rng.Source) (msg []byt
 	sid := out.Session().ID()
 	alpha0, alpha1 := out.Pads0(), out.Pads1()
 
-	etaHat := rnd.RandomScalar()
-	defer func() { *etaHat = secp.Scalar{} }()
-	inputs := [ote.Width]*secp.Scalar{a0, a1, etaHat}
+	etaHatS := rnd.RandomScalar()
+	inputs := [ote.Width]modn.Scalar{modn.FromSecp(a0), modn.FromSecp(a1), modn.FromSecp(etaHatS)}
+	*etaHatS = secp.Scalar{}
+	defer clear(inputs[:])
 
-	var g [ote.OTs]secp.Scalar
+	var g [ote.OTs]modn.Scalar
 	gadget(&g, &sid)
 
 	msg = make([]byte, MsgSize)
-	var t secp.Scalar
-	c0, c1 = secp.NewScalar(), secp.NewScalar()
+	var acc [2]modn.Acc
 	for j := range ote.OTs {
 		for k := range ote.Width {
-			t.Sub(&alpha0[j][k], &alpha1[j][k])
-			t.Add(&t, inputs[k])
-			b := t.Bytes()
-			copy(msg[(j*ote.Width+k)*32:], b[:])
+			t := modn.Sub(&alpha0[j][k], &alpha1[j][k])
+			t = modn.Add(&t, &inputs[k])
+			t.PutBytes((*[32]byte)(msg[(j*ote.Width+k)*32:]))
 		}
-		c0.Add(c0, t.Mul(&g[j], &alpha0[j][0]))
-		c1.Add(c1, t.Mul(&g[j], &alpha0[j][1]))
+		acc[0].MulAdd(&g[j], &alpha0[j][0])
+		acc[1].MulAdd(&g[j], &alpha0[j][1])
 	}
-	c0.Negate(c0)
-	c1.Negate(c1)
+	cs := [2]modn.Scalar{acc[0].Reduce(), acc[1].Reduce()}
+	cs[0], cs[1] = modn.Neg(&cs[0]), modn.Neg(&cs[1])
+	c0, c1 = cs[0].Secp(), cs[1].Secp()
+	clear(cs[:])
+	clear(acc[:])
 
 	th0, th1 := theta(&sid, msg[:ATildeSize])
-	eta := secp.NewScalar().Mul(th0, a0)
-	eta.Add(eta, t.Mul(th1, a1))
-	eta.Add(eta, etaHat)
-	etaB := eta.Bytes()
-	copy(msg[ATildeSize:], etaB[:])
+	var e modn.Acc
+	e.MulAdd(&th0, &inputs[0])
+	e.MulAdd(&th1, &inputs[1])
+	e.Add(&inputs[2])
+	eta := e.Reduce()
+	eta.PutBytes((*[32]byte)(msg[ATildeSize:]))
 
 	var mh muHasher
 	mh.start(&sid)
-	var nu secp.Scalar
 	for j := range ote.OTs {
-		nu.Mul(th0, &alpha0[j][0])
-		nu.Add(&nu, t.Mul(th1, &alpha0[j][1]))
-		nu.Add(&nu, &alpha0[j][2])
+		var row modn.Acc
+		row.MulAdd(&th0, &alpha0[j][0])
+		row.MulAdd(&th1, &alpha0[j][1])
+		row.Add(&alpha0[j][2])
+		nu := row.Reduce()
 		mh.add(&nu)
 	}
 	mu := mh.sum()
 	copy(msg[ATildeSize+32:], mu[:])
-	t, nu = secp.Scalar{}, secp.Scalar{}
 	return msg, c0, c1, nil
 }
