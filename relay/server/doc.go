@@ -18,6 +18,23 @@
 // full queue closes the connection with 4000. A panic in a connection handler is recovered and
 // closes that connection with 1011.
 //
+// # Configuration
+//
+// Zero fields of Config take the defaults of WIRE.md §4.1. Because 0 means "default", a limit
+// that the spec switches off with 0 is switched off here with Off; cmd/relay maps a flag value
+// of 0 to Off.
+//
+// # Deviations
+//
+//   - Every binary frame is copied once to an exact-size slice as it is read (WIRE.md §5 copies
+//     only frames that are stored or forwarded); duplicates and ignored PUBs pay the copy too.
+//   - A read timeout ends the connection with 1001 (the spec names no code).
+//   - The 503 answers (max-conns, draining) carry Retry-After: 1.
+//   - ServeLink runs no handshake admission (auth, origin, handshake rate, per-IP and global
+//     connection limits): those belong to the HTTP upgrade.
+//   - If a ONE_RECEIVER claim is won but the waiter it was for vanished in between (UNASK,
+//     expiry or disconnect), the claimed candidate is dropped.
+//
 // # Security model
 //
 // The relay is not a confidentiality or integrity boundary: it never parses anything after the
