@@ -27,9 +27,20 @@ var (
 	dudectStrict = flag.Bool("dudect.strict", false, "fail when |t| > 10")
 )
 
-// dudect runs measure(class) for randomly interleaved classes 0 and 1 and reports Welch's t
-// over the samples below each of several percentiles.
+// dudect runs measure(class) for randomly interleaved classes 0 and 1, reports Welch's t over
+// the samples below each of several percentiles, and flags |t| > 10.
 func dudect(t *testing.T, measure func(class int) time.Duration) {
+	if worst := dudectT(t, measure); worst > 10 {
+		if *dudectStrict {
+			t.Errorf("|t| = %.1f > 10: timing depends on the secret class", worst)
+		} else {
+			t.Logf("|t| = %.1f > 10: PROBABLY LEAKS (rerun on an idle machine with -dudect.strict)", worst)
+		}
+	}
+}
+
+// dudectT returns the largest |t| over the percentile crops.
+func dudectT(t *testing.T, measure func(class int) time.Duration) float64 {
 	r := rand.New(rand.NewPCG(1, 2))
 	var samples [2][]float64
 	for range 200 { // warm-up
@@ -48,13 +59,7 @@ func dudect(t *testing.T, measure func(class int) time.Duration) {
 		t.Logf("percentile %.0f%%: t = %.2f", 100*pct, tv)
 		worst = max(worst, math.Abs(tv))
 	}
-	if worst > 10 {
-		if *dudectStrict {
-			t.Errorf("|t| = %.1f > 10: timing depends on the secret class", worst)
-		} else {
-			t.Logf("|t| = %.1f > 10: PROBABLY LEAKS (rerun on an idle machine with -dudect.strict)", worst)
-		}
-	}
+	return worst
 }
 
 func crop(xs []float64, limit float64) []float64 {
@@ -136,4 +141,24 @@ func TestDudectPPRFEval(t *testing.T) {
 		evalBlock(&sid, prefix, 0, &cb, oc, &C, &tt, &leaves, &pi)
 		return time.Since(start)
 	})
+}
+
+// A positive control: class 1 hashes one more time than class 0, which the harness must report
+// with |t| above 10 (otherwise the other tests' silence means nothing).
+func TestDudectPositiveControl(t *testing.T) {
+	var buf [64]byte
+	worst := dudectT(t, func(class int) time.Duration {
+		start := time.Now()
+		for range 4 + class {
+			d := transcript.H("tandem/v1/test", buf[:])
+			copy(buf[:], d[:])
+		}
+		return time.Since(start)
+	})
+	if worst <= 10 {
+		t.Logf("|t| = %.1f: the harness did not see a known leak", worst)
+		if *dudectStrict {
+			t.Fail()
+		}
+	}
 }
