@@ -3,6 +3,7 @@ package ote
 import (
 	"testing"
 
+	"github.com/tandem-mpc/tandem/ecdsa2p/internal/ote/modn"
 	"github.com/tandem-mpc/tandem/ecdsa2p/internal/testrng"
 )
 
@@ -57,5 +58,23 @@ func BenchmarkSender(b *testing.B) {
 		if _, err := snd.Extend(msg); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+func BenchmarkExpand80(b *testing.B) {
+	p := newHasher([32]byte{1})
+	var dst [RowBytes]byte
+	var leaf [32]byte
+	for b.Loop() {
+		p.expand80(&dst, &leaf, 3, 4)
+	}
+}
+
+func BenchmarkPad(b *testing.B) {
+	p := newHasher([32]byte{1})
+	var out [Width]modn.Scalar
+	var key [32]byte
+	for b.Loop() {
+		p.pad(&out, &key, 77)
 	}
 }

@@ -1,6 +1,8 @@
 package ote
 
 import (
+	"encoding/binary"
+
 	"github.com/tandem-mpc/tandem/ecdsa2p/internal/gf128"
 	"github.com/tandem-mpc/tandem/internal/transcript"
 )
@@ -32,23 +34,23 @@ func fold(v *[RowBytes]byte, chi *[4]gf128.Element) gf128.Element {
 	return gf128.Fold(v, chi)
 }
 
-// xorInto sets dst ^= src.
+// xorInto sets dst ^= src, eight bytes at a time.
 func xorInto(dst, src *[RowBytes]byte) {
-	for i := range dst {
-		dst[i] ^= src[i]
+	for i := 0; i < RowBytes; i += 8 {
+		binary.LittleEndian.PutUint64(dst[i:], binary.LittleEndian.Uint64(dst[i:])^binary.LittleEndian.Uint64(src[i:]))
 	}
 }
 
-// xorMasked sets dst ^= src & mask, where mask is 0x00 or 0xff (constant-time select).
-func xorMasked(dst, src *[RowBytes]byte, mask byte) {
-	for i := range dst {
-		dst[i] ^= src[i] & mask
+// xorMasked sets dst ^= src & mask, where mask is 0 or all ones (a constant-time select).
+func xorMasked(dst, src *[RowBytes]byte, mask uint64) {
+	for i := 0; i < RowBytes; i += 8 {
+		binary.LittleEndian.PutUint64(dst[i:], binary.LittleEndian.Uint64(dst[i:])^(binary.LittleEndian.Uint64(src[i:])&mask))
 	}
 }
 
-// andNotMask clears v when mask is 0xff and leaves it when mask is 0x00 (constant-time).
-func andNotMask(v *[RowBytes]byte, mask byte) {
-	for i := range v {
-		v[i] &^= mask
+// andNotMask clears v when mask is all ones and leaves it when mask is 0 (constant-time).
+func andNotMask(v *[RowBytes]byte, mask uint64) {
+	for i := 0; i < RowBytes; i += 8 {
+		binary.LittleEndian.PutUint64(v[i:], binary.LittleEndian.Uint64(v[i:])&^mask)
 	}
 }

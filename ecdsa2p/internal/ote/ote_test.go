@@ -79,7 +79,7 @@ func TestExtensionCorrectness(t *testing.T) {
 			require.Equal(t, uRef[b][:], msg[b*RowBytes:(b+1)*RowBytes], "u_%d", b)
 		}
 		w := new(senderWork)
-		senderRows(newHasher(sess.ID()), w, ds.Delta(), ds.Leaves(), msg[:uSize])
+		senderRows(newHasher(sess.ID()), &w.r[0], &w.w, ds.Delta(), ds.Leaves(), msg[:uSize], 0, blocks)
 		for iota := range Rows {
 			want := tRef[iota]
 			bit := (ds.Delta()[iota>>2] >> (iota & 3)) & 1

@@ -5,8 +5,8 @@ import (
 
 	"github.com/tandem-mpc/tandem/ecdsa2p/internal/bitmatrix"
 	"github.com/tandem-mpc/tandem/ecdsa2p/internal/ot"
-	"github.com/tandem-mpc/tandem/ecdsa2p/internal/rng"
 	"github.com/tandem-mpc/tandem/ecdsa2p/internal/ote/modn"
+	"github.com/tandem-mpc/tandem/ecdsa2p/internal/rng"
 )
 
 // ReceiverOutput is R's output of one extension (PROTOCOL.md §5.1): the choice string β′
@@ -22,7 +22,7 @@ type ReceiverOutput struct {
 
 // receiverWork holds R's intermediate matrices, wiped before NewReceiver returns.
 type receiverWork struct {
-	r    [leaves][RowBytes]byte
+	r    [Parts][leaves][RowBytes]byte // one scratch block per part
 	t    [bitmatrix.Rows][bitmatrix.RowBytes]byte
 	cols [bitmatrix.Cols][bitmatrix.ColBytes]byte
 }
@@ -49,11 +49,14 @@ func NewReceiver(sess Session, seeds *ot.ChooserSeeds, rnd rng.Source) (*Receive
 
 	w := new(receiverWork)
 	defer func() { *w = receiverWork{} }()
-	p := newHasher(sess.sid)
-	defer p.wipe()
 
 	msg := make([]byte, MsgSize)
-	receiverRows(p, w, seeds.Leaves(), &out.choices, msg[:uSize])
+	sess.Run(Parts, func(part int) {
+		p := newHasher(sess.sid)
+		defer p.wipe()
+		lo, hi := partRange(part, blocks)
+		receiverRows(p, &w.r[part], &w.t, seeds.Leaves(), &out.choices, msg[:uSize], lo, hi)
+	})
 
 	chi := challenges(&sess.sid, msg[:uSize])
 	xt := fold(&out.choices, &chi).Bytes()
@@ -64,9 +67,14 @@ func NewReceiver(sess Session, seeds *ot.ChooserSeeds, rnd rng.Source) (*Receive
 	}
 
 	bitmatrix.TransposeRows(&w.cols, &w.t)
-	for j := range OTs {
-		p.pad(&out.pads[j], &w.cols[j], uint16(j))
-	}
+	sess.Run(Parts, func(part int) {
+		p := newHasher(sess.sid)
+		defer p.wipe()
+		lo, hi := partRange(part, OTs)
+		for j := lo; j < hi; j++ {
+			p.pad(&out.pads[j], &w.cols[j], uint16(j))
+		}
+	})
 	return out, msg, nil
 }
 
@@ -108,22 +116,25 @@ func (o *ReceiverOutput) Wipe() {
 // receiverRows fills u with U = u_0 ‖ … ‖ u_63 and w.t with R's matrix T (§5.1 steps 1–3):
 // r_{b,x} = Expand80(L_R[b][x], b, x), u_b = β′ ⊕ (⊕_x r_{b,x}) and
 // T_{4b+m} = ⊕_{x : (x>>m)&1 = 1} r_{b,x}. The leaf index x is public, so it may select.
-func receiverRows(p *hasher, w *receiverWork, l *ot.Leaves, choices *[ChoiceBytes]byte, u []byte) {
-	for b := range blocks {
+//
+// It handles the blocks lo ≤ b < hi, with r as scratch, and writes only u_b and T_{4b..4b+3}.
+func receiverRows(p *hasher, r *[leaves][RowBytes]byte, t *[Rows][RowBytes]byte, l *ot.Leaves, choices *[ChoiceBytes]byte, u []byte, lo, hi int) {
+	for b := lo; b < hi; b++ {
 		ub := (*[RowBytes]byte)(u[b*RowBytes:])
 		*ub = *choices
 		for x := range leaves {
-			p.expand80(&w.r[x], &l[b][x], uint8(b), uint8(x))
-			xorInto(ub, &w.r[x])
+			p.expand80(&r[x], &l[b][x], uint8(b), uint8(x))
+			xorInto(ub, &r[x])
 		}
 		for m := range 4 {
-			row := &w.t[4*b+m]
+			row := &t[4*b+m]
 			*row = [RowBytes]byte{}
 			for x := range leaves {
 				if (x>>m)&1 == 1 {
-					xorInto(row, &w.r[x])
+					xorInto(row, &r[x])
 				}
 			}
 		}
 	}
+	clear(r[:])
 }

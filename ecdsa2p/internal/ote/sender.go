@@ -32,10 +32,10 @@ type SenderOutput struct {
 
 // senderWork holds S's intermediate matrices, wiped before Extend returns.
 type senderWork struct {
-	r    [leaves][RowBytes]byte
+	r    [Parts][leaves][RowBytes]byte // one scratch block per part
 	w    [bitmatrix.Rows][bitmatrix.RowBytes]byte
 	cols [bitmatrix.Cols][bitmatrix.ColBytes]byte
-	q1   [bitmatrix.ColBytes]byte
+	q1   [Parts][bitmatrix.ColBytes]byte
 }
 
 // NewSender returns S's state for the correlation (R, S) of sess, with S's DeltaSeeds.
@@ -86,10 +86,13 @@ func (s *Sender) Extend(msg []byte) (*SenderOutput, error) {
 
 	w := new(senderWork)
 	defer func() { *w = senderWork{} }()
-	p := newHasher(s.sess.sid)
-	defer p.wipe()
-
-	senderRows(p, w, delta, leavesS, msg[:uSize])
+	sess := s.sess
+	sess.Run(Parts, func(part int) {
+		p := newHasher(sess.sid)
+		defer p.wipe()
+		lo, hi := partRange(part, blocks)
+		senderRows(p, &w.r[part], &w.w, delta, leavesS, msg[:uSize], lo, hi)
+	})
 
 	chi := challenges(&s.sess.sid, msg[:uSize])
 	xt := gf128.FromBytes((*[gf128.Size]byte)(msg[uSize:]))
@@ -108,14 +111,20 @@ func (s *Sender) Extend(msg []byte) (*SenderOutput, error) {
 	defer clear(deltaBytes[:])
 	out := &SenderOutput{sess: s.sess}
 	bitmatrix.TransposeRows(&w.cols, &w.w)
-	for j := range OTs {
-		q := &w.cols[j]
-		p.pad(&out.pads0[j], q, uint16(j))
-		for i := range w.q1 {
-			w.q1[i] = q[i] ^ deltaBytes[i]
+	sess.Run(Parts, func(part int) {
+		p := newHasher(sess.sid)
+		defer p.wipe()
+		q1 := &w.q1[part]
+		lo, hi := partRange(part, OTs)
+		for j := lo; j < hi; j++ {
+			q := &w.cols[j]
+			p.pad(&out.pads0[j], q, uint16(j))
+			for i := range q1 {
+				q1[i] = q[i] ^ deltaBytes[i]
+			}
+			p.pad(&out.pads1[j], q1, uint16(j))
 		}
-		p.pad(&out.pads1[j], &w.q1, uint16(j))
-	}
+	})
 	return out, nil
 }
 
@@ -154,24 +163,27 @@ func (o *SenderOutput) Wipe() {
 // r_{b,x} = Expand80(L_S[b][x], b, x) with r_{b,Δ_b} zeroed by a mask, and
 // W_{4b+m} = (⊕_x [((x ⊕ Δ_b) >> m) & 1]·r_{b,x}) ⊕ [(Δ_b >> m) & 1]·u_b.
 // Every leaf is expanded and every row touches all 16 leaves and u_b, whatever Δ is.
-func senderRows(p *hasher, w *senderWork, delta *[ot.Blocks]uint8, l *ot.Leaves, u []byte) {
-	for b := range blocks {
-		db := delta[b]
+//
+// It handles the blocks lo ≤ b < hi, with r as scratch, and writes only W_{4b..4b+3}.
+func senderRows(p *hasher, r *[leaves][RowBytes]byte, w *[Rows][RowBytes]byte, delta *[ot.Blocks]uint8, l *ot.Leaves, u []byte, lo, hi int) {
+	for b := lo; b < hi; b++ {
+		db := uint64(delta[b])
 		ub := (*[RowBytes]byte)(u[b*RowBytes:])
 		for x := range leaves {
-			p.expand80(&w.r[x], &l[b][x], uint8(b), uint8(x))
-			// Zero r_{b,Δ_b}: the mask is 0xff exactly when x = Δ_b.
-			punct := byte(subtle.ConstantTimeByteEq(uint8(x), db) * 0xff)
-			andNotMask(&w.r[x], punct)
+			p.expand80(&r[x], &l[b][x], uint8(b), uint8(x))
+			// Zero r_{b,Δ_b}: the mask is all ones exactly when x = Δ_b.
+			punct := -uint64(subtle.ConstantTimeByteEq(uint8(x), uint8(db)))
+			andNotMask(&r[x], punct)
 		}
 		for m := range 4 {
-			row := &w.w[4*b+m]
+			row := &w[4*b+m]
 			*row = [RowBytes]byte{}
 			for x := range leaves {
-				sel := byte(((uint8(x)^db)>>m)&1) * 0xff
-				xorMasked(row, &w.r[x], sel)
+				sel := -(((uint64(x) ^ db) >> m) & 1)
+				xorMasked(row, &r[x], sel)
 			}
-			xorMasked(row, ub, byte((db>>m)&1)*0xff)
+			xorMasked(row, ub, -((db >> m) & 1))
 		}
 	}
+	clear(r[:])
 }

@@ -39,6 +39,7 @@ const (
 type Session struct {
 	sid  [32]byte
 	r, s uint8
+	run  Runner
 }
 
 // SessionID returns sid_ote = H("tandem/v1/sign/ote-sid", sign_sid, u8(r), u8(s)).

@@ -1,6 +1,7 @@
 package rvole
 
 import (
+	"sync"
 	"testing"
 
 	"github.com/tandem-mpc/tandem/ecdsa2p/internal/ote"
@@ -17,6 +18,66 @@ func BenchmarkRVOLE(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	rnd := testrng.New("rvole/bench")
+	a0, a1 := rnd.RandomScalar(), rnd.RandomScalar()
+	b.ReportAllocs()
+	for b.Loop() {
+		recvOut, oteMsg, err := ote.NewReceiver(sess, cs, rnd)
+		if err != nil {
+			b.Fatal(err)
+		}
+		r, _, err := NewReceiver(recvOut)
+		if err != nil {
+			b.Fatal(err)
+		}
+		snd, err := ote.NewSender(sess, ds)
+		if err != nil {
+			b.Fatal(err)
+		}
+		sendOut, err := snd.Extend(oteMsg)
+		if err != nil {
+			b.Fatal(err)
+		}
+		rv, _, _, err := Send(sendOut, a0, a1, rnd)
+		if err != nil {
+			b.Fatal(err)
+		}
+		m, err := r.ParseMessage(rv)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, _, err := r.Finish(m); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// twoCores is the Runner the public layer would pass: the parts are spread over two
+// goroutines.
+func twoCores(n int, f func(i int)) {
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for i := 1; i < n; i += 2 {
+			f(i)
+		}
+	}()
+	for i := 0; i < n; i += 2 {
+		f(i)
+	}
+	wg.Wait()
+}
+
+// BenchmarkRVOLEParallel is BenchmarkRVOLE with the independent parts (leaf expansions, pads,
+// gadget) spread over two goroutines by the Runner, as the public layer may do.
+func BenchmarkRVOLEParallel(b *testing.B) {
+	cs, ds := testSeeds(b, "bench")
+	sess, err := ote.NewSession(transcript.H("tandem/v1/test/rvole", []byte("bench")), 0, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	sess = sess.WithRunner(twoCores)
 	rnd := testrng.New("rvole/bench")
 	a0, a1 := rnd.RandomScalar(), rnd.RandomScalar()
 	b.ReportAllocs()

@@ -16,25 +16,29 @@ const (
 	nSize = ote.OTs * 32
 )
 
-// gadget returns g_j = H2S("tandem/v1/rvole/gadget", sid_ote, u16(j)) for j < 512
-// (PROTOCOL.md §6). The prefix E(label, sid_ote) is hashed once. The gadget is public.
-func gadget(g *[ote.OTs]modn.Scalar, sid *[32]byte) {
+// gadget sets g_j = H2S("tandem/v1/rvole/gadget", sid_ote, u16(j)) for j < 512
+// (PROTOCOL.md §6). The prefix E(label, sid_ote) is hashed once; the entries are independent
+// and computed in parts with the session's Runner. The gadget is public.
+func gadget(g *[ote.OTs]modn.Scalar, sess ote.Session) {
+	sid := sess.ID()
 	p := transcript.NewPrefix(transcript.LabelRVOLEGadget, sid[:])
-	var h transcript.Hasher
-	var wide [64]byte
-	for j := range g {
-		h.ResetPrefix(p)
-		h.FieldU16(uint16(j))
-		h.Mark()
-		h.FieldU8(0)
-		d0 := h.Sum()
-		h.Rewind()
-		h.FieldU8(1)
-		d1 := h.Sum()
-		copy(wide[:32], d0[:])
-		copy(wide[32:], d1[:])
-		g[j] = modn.FromWide(&wide)
-	}
+	sess.Run(ote.Parts, func(part int) {
+		var h transcript.Hasher
+		var wide [64]byte
+		for j := part * ote.OTs / ote.Parts; j < (part+1)*ote.OTs/ote.Parts; j++ {
+			h.ResetPrefix(p)
+			h.FieldU16(uint16(j))
+			h.Mark()
+			h.FieldU8(0)
+			d0 := h.Sum()
+			h.Rewind()
+			h.FieldU8(1)
+			d1 := h.Sum()
+			copy(wide[:32], d0[:])
+			copy(wide[32:], d1[:])
+			g[j] = modn.FromWide(&wide)
+		}
+	})
 }
 
 // theta returns θ_k = H2S("tandem/v1/rvole/theta", sid_ote, D, u8(k)) for k = 0, 1, where

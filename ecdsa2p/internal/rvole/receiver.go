@@ -38,8 +38,7 @@ func NewReceiver(out *ote.ReceiverOutput) (*Receiver, *secp.Scalar, error) {
 		return nil, nil, fmt.Errorf("rvole: receiver: %w", err)
 	}
 	r := &Receiver{sess: out.Session(), out: out}
-	sid := r.sess.ID()
-	gadget(&r.g, &sid)
+	gadget(&r.g, r.sess)
 	var acc modn.Acc
 	for j := range ote.OTs {
 		t := modn.Mask(&r.g[j], uint64(out.Choice(j)))

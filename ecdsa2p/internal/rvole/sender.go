@@ -41,7 +41,7 @@ func Send(out *ote.SenderOutput, a0, a1 *secp.Scalar, rnd rng.Source) (msg []byt
 	defer clear(inputs[:])
 
 	var g [ote.OTs]modn.Scalar
-	gadget(&g, &sid)
+	gadget(&g, out.Session())
 
 	msg = make([]byte, MsgSize)
 	var acc [2]modn.Acc
