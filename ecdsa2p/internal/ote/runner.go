@@ -1,5 +1,7 @@
 package ote
 
+import "github.com/tandem-mpc/tandem/ecdsa2p/internal/ot"
+
 // A Runner calls f(i) exactly once for every i in [0, n) and returns when all calls have
 // returned. The calls may run in any order and concurrently: the core gives each call its own
 // scratch space and disjoint outputs, so the results do not depend on the schedule.
@@ -8,10 +10,14 @@ package ote
 // the public layer may pass a Runner that spreads the parts over the CPU's cores
 // ([Session.WithRunner]): the leaf expansions and pads, which are most of the work of one
 // extension, split into [Parts] independent parts.
-type Runner func(n int, f func(i int))
+//
+// Runner is the same type as [ot.Batch], so the public layer can pass one value (for example
+// ot.Parallel(2)) to the keygen OTs and to the extension.
+type Runner = ot.Batch
 
-// Parts is the number of independent parts the heavy loops are split into.
-const Parts = 4
+// Parts is the number of independent parts the heavy loops are split into: enough for
+// ot.Parallel, which hands out indices four at a time, to keep two cores busy.
+const Parts = 16
 
 // Sequential is the Runner that calls f(0), …, f(n−1) in order on the calling goroutine.
 func Sequential(n int, f func(i int)) {
