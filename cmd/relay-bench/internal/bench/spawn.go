@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os/exec"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 )
@@ -19,6 +20,9 @@ type Spawned struct {
 	Public string // host:port of the public listener
 	Admin  string // host:port of the admin listener ("" if none was found)
 	waited chan error
+
+	stopOnce sync.Once
+	stopErr  error
 }
 
 // SpawnArgs are the flags every spawned relay gets (WIRE.md §13.6: per-IP limits off, free ports).
@@ -27,8 +31,8 @@ var SpawnArgs = []string{
 	"--max-conns-per-ip", "0", "--handshake-rate", "0",
 }
 
-// Spawn starts bin with SpawnArgs plus extra, reads its `listening <addr>` lines from stdout
-// and tells the public listener (GET / answers "ok") from the admin one. The relay's stderr
+// Spawn starts bin with SpawnArgs plus extra, reads its `listening <addr>` (and `admin <addr>`)
+// lines from stdout and tells the public listener (GET / answers "ok") from the admin one. The relay's stderr
 // goes to stderr. The process is killed if it does not report a public listener within 15 s.
 func Spawn(ctx context.Context, bin string, extra []string, stderr io.Writer) (*Spawned, error) {
 	args := append(append([]string{}, SpawnArgs...), extra...)
@@ -42,22 +46,29 @@ func Spawn(ctx context.Context, bin string, extra []string, stderr io.Writer) (*
 		return nil, fmt.Errorf("bench: start relay: %w", err)
 	}
 	s := &Spawned{Cmd: cmd, waited: make(chan error, 1)}
-	addrs := make(chan string, 8)
+	addrs := make(chan listenLine, 64)
 	go func() {
 		sc := bufio.NewScanner(out)
 		for sc.Scan() {
-			if a, ok := strings.CutPrefix(strings.TrimSpace(sc.Text()), "listening "); ok {
-				select {
-				case addrs <- strings.TrimSpace(a):
-				default:
-				}
+			line := strings.TrimSpace(sc.Text())
+			var l listenLine
+			if a, ok := strings.CutPrefix(line, "listening "); ok {
+				l = listenLine{addr: strings.TrimSpace(a)}
+			} else if a, ok := strings.CutPrefix(line, "admin "); ok {
+				l = listenLine{addr: strings.TrimSpace(a), admin: true}
+			} else {
+				continue
+			}
+			select { // never block: the relay's stdout must keep draining
+			case addrs <- l:
+			default:
 			}
 		}
 		_, _ = io.Copy(io.Discard, out)
 	}()
 	go func() { s.waited <- cmd.Wait() }()
 
-	var found []string
+	var found []listenLine
 	deadline := time.After(15 * time.Second)
 collect:
 	for len(found) < 2 {
@@ -66,8 +77,9 @@ collect:
 			wait = time.After(2 * time.Second)
 		}
 		select {
-		case a := <-addrs:
-			found = append(found, a)
+		case l := <-addrs:
+			l.addr = strings.TrimPrefix(strings.TrimPrefix(l.addr, "http://"), "ws://")
+			found = append(found, l)
 		case err := <-s.waited:
 			return nil, fmt.Errorf("bench: relay exited before listening: %v", err)
 		case <-wait:
@@ -77,19 +89,28 @@ collect:
 			return nil, ctx.Err()
 		}
 	}
-	for _, a := range found {
-		a = strings.TrimPrefix(strings.TrimPrefix(a, "http://"), "ws://")
-		if isPublic(ctx, a) {
-			s.Public = a
-		} else if s.Admin == "" {
-			s.Admin = a
+	for _, l := range found {
+		switch {
+		case l.admin:
+			s.Admin = l.addr
+		case s.Public == "" && isPublic(ctx, l.addr):
+			s.Public = l.addr
+		case s.Admin == "":
+			s.Admin = l.addr
 		}
 	}
 	if s.Public == "" {
 		s.Stop()
-		return nil, fmt.Errorf("bench: relay printed no public listener (saw %q)", found)
+		return nil, fmt.Errorf("bench: relay printed no public listener (saw %v)", found)
 	}
 	return s, nil
+}
+
+// listenLine is one address line of the relay's stdout: "listening <addr>" (either listener;
+// told apart by probing GET /) or "admin <addr>".
+type listenLine struct {
+	addr  string
+	admin bool
 }
 
 func isPublic(ctx context.Context, addr string) bool {
@@ -114,8 +135,14 @@ func isPublic(ctx context.Context, addr string) bool {
 // PID returns the relay's process id.
 func (s *Spawned) PID() int { return s.Cmd.Process.Pid }
 
-// Stop sends SIGTERM, waits up to 30 s for a graceful exit, then kills the process.
+// Stop sends SIGTERM, waits up to 30 s for a graceful exit, then kills the process. Later
+// calls return the first call's result.
 func (s *Spawned) Stop() error {
+	s.stopOnce.Do(func() { s.stopErr = s.stop() })
+	return s.stopErr
+}
+
+func (s *Spawned) stop() error {
 	_ = s.Cmd.Process.Signal(syscall.SIGTERM)
 	select {
 	case err := <-s.waited:
