@@ -13,10 +13,12 @@ import (
 // peer's S3): the claimed OT-extension output (β′ and the pads α) and the gadget vector.
 // Secret.
 type Receiver struct {
-	sess ote.Session
-	out  *ote.ReceiverOutput
-	g    [ote.OTs]modn.Scalar
-	used bool
+	sess    ote.Session
+	choices *[ote.ChoiceBytes]byte
+	pads    *[ote.OTs][ote.Width]modn.Scalar
+	wipe    func()
+	g       [ote.OTs]modn.Scalar
+	used    bool
 }
 
 // Message is a parsed RVOLE message RV (PROTOCOL.md §6.3 step 1): every ã and η canonical.
@@ -37,25 +39,34 @@ func NewReceiver(out *ote.ReceiverOutput) (*Receiver, *secp.Scalar, error) {
 	if err := out.Claim(); err != nil {
 		return nil, nil, fmt.Errorf("rvole: receiver: %w", err)
 	}
-	r := &Receiver{sess: out.Session(), out: out}
+	r, chi := newReceiver(out.Session(), out.Choices(), out.Pads(), out.Wipe)
+	defer clear(chi[:])
+	return r, chi.Secp(), nil
+}
+
+// newReceiver is part 1 over explicit choices β′ and pads α; wipe erases them.
+func newReceiver(sess ote.Session, choices *[ote.ChoiceBytes]byte, pads *[ote.OTs][ote.Width]modn.Scalar, wipe func()) (*Receiver, modn.Scalar) {
+	r := &Receiver{sess: sess, choices: choices, pads: pads, wipe: wipe}
 	gadget(&r.g, r.sess)
 	var acc modn.Acc
 	for j := range ote.OTs {
-		t := modn.Mask(&r.g[j], uint64(out.Choice(j)))
+		t := modn.Mask(&r.g[j], r.choice(j))
 		acc.Add(&t)
 	}
 	chi := acc.Reduce()
 	acc.Reset()
-	defer clear(chi[:])
-	return r, chi.Secp(), nil
+	return r, chi
 }
+
+// choice returns β_j as 0 or 1. Secret.
+func (r *Receiver) choice(j int) uint64 { return uint64(r.choices[j>>3]>>(j&7)) & 1 }
 
 // ParseMessage parses the sender's message RV (§6.3 step 1): exactly 49,216 bytes, every ã
 // and η canonical (< n). It does not touch R's secrets and does not consume the state, so
 // that the engine can parse the whole S3 payload before running any check (§8.5 step 1). A
 // failure is an *[Error] matching [ErrMalformed] that blames S and does not lock.
 func (r *Receiver) ParseMessage(b []byte) (*Message, error) {
-	if r == nil || r.out == nil {
+	if r == nil || r.pads == nil {
 		return nil, fmt.Errorf("%w: no receiver state", ErrInvalidInput)
 	}
 	malformed := func(detail string) error {
@@ -95,7 +106,7 @@ func (r *Receiver) ParseMessage(b []byte) (*Message, error) {
 //
 // β′, the pads, d̄ and ν are wiped whatever the outcome.
 func (r *Receiver) Finish(m *Message) (d0, d1 *secp.Scalar, err error) {
-	if r == nil || r.out == nil || m == nil {
+	if r == nil || r.pads == nil || m == nil {
 		return nil, nil, fmt.Errorf("%w: no receiver state or message", ErrInvalidInput)
 	}
 	if r.used {
@@ -105,9 +116,8 @@ func (r *Receiver) Finish(m *Message) (d0, d1 *secp.Scalar, err error) {
 	if m.sid != r.sess.ID() || len(m.raw) != ATildeSize {
 		return nil, nil, fmt.Errorf("%w: message parsed for another session", ErrInvalidInput)
 	}
-	out := r.out
-	defer out.Wipe()
-	alpha := out.Pads()
+	defer r.wipe()
+	alpha := r.pads
 
 	th0, th1 := theta(&m.sid, m.raw)
 	negEta := modn.Neg(&m.eta)
@@ -116,7 +126,7 @@ func (r *Receiver) Finish(m *Message) (d0, d1 *secp.Scalar, err error) {
 	var acc [2]modn.Acc
 	defer clear(acc[:])
 	for j := range ote.OTs {
-		beta := uint64(out.Choice(j))
+		beta := r.choice(j)
 		var dbar [ote.Width]modn.Scalar
 		for k := range ote.Width {
 			t := modn.Mask(&m.atilde[j][k], beta)

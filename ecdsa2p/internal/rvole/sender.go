@@ -32,18 +32,22 @@ func Send(out *ote.SenderOutput, a0, a1 *secp.Scalar, rnd rng.Source) (msg []byt
 		return nil, nil, nil, fmt.Errorf("rvole: sender: %w", err)
 	}
 	defer out.Wipe()
-	sid := out.Session().ID()
-	alpha0, alpha1 := out.Pads0(), out.Pads1()
-
-	etaHatS := rnd.RandomScalar()
-	inputs := [ote.Width]modn.Scalar{modn.FromSecp(a0), modn.FromSecp(a1), modn.FromSecp(etaHatS)}
-	*etaHatS = secp.Scalar{}
+	etaHat := rnd.RandomScalar()
+	inputs := [ote.Width]modn.Scalar{modn.FromSecp(a0), modn.FromSecp(a1), modn.FromSecp(etaHat)}
+	*etaHat = secp.Scalar{}
 	defer clear(inputs[:])
+	msg, cs := send(out.Session(), out.Pads0(), out.Pads1(), &inputs)
+	defer clear(cs[:])
+	return msg, cs[0].Secp(), cs[1].Secp(), nil
+}
 
+// send is steps 2–7 of Send over explicit pads and inputs (a_0, a_1, η̂).
+func send(sess ote.Session, alpha0, alpha1 *[ote.OTs][ote.Width]modn.Scalar, inputs *[ote.Width]modn.Scalar) ([]byte, [2]modn.Scalar) {
+	sid := sess.ID()
 	var g [ote.OTs]modn.Scalar
-	gadget(&g, out.Session())
+	gadget(&g, sess)
 
-	msg = make([]byte, MsgSize)
+	msg := make([]byte, MsgSize)
 	var acc [2]modn.Acc
 	for j := range ote.OTs {
 		for k := range ote.Width {
@@ -56,8 +60,6 @@ func Send(out *ote.SenderOutput, a0, a1 *secp.Scalar, rnd rng.Source) (msg []byt
 	}
 	cs := [2]modn.Scalar{acc[0].Reduce(), acc[1].Reduce()}
 	cs[0], cs[1] = modn.Neg(&cs[0]), modn.Neg(&cs[1])
-	c0, c1 = cs[0].Secp(), cs[1].Secp()
-	clear(cs[:])
 	clear(acc[:])
 
 	th0, th1 := theta(&sid, msg[:ATildeSize])
@@ -80,5 +82,5 @@ func Send(out *ote.SenderOutput, a0, a1 *secp.Scalar, rnd rng.Source) (msg []byt
 	}
 	mu := mh.sum()
 	copy(msg[ATildeSize+32:], mu[:])
-	return msg, c0, c1, nil
+	return msg, cs
 }
