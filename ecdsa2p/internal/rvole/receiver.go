@@ -117,7 +117,6 @@ func (r *Receiver) Finish(m *Message) (d0, d1 *secp.Scalar, err error) {
 		return nil, nil, fmt.Errorf("%w: message parsed for another session", ErrInvalidInput)
 	}
 	defer r.wipe()
-	alpha := r.pads
 
 	th0, th1 := theta(&m.sid, m.raw)
 	negEta := modn.Neg(&m.eta)
@@ -125,25 +124,7 @@ func (r *Receiver) Finish(m *Message) (d0, d1 *secp.Scalar, err error) {
 	mh.start(&m.sid)
 	var acc [2]modn.Acc
 	defer clear(acc[:])
-	for j := range ote.OTs {
-		beta := r.choice(j)
-		var dbar [ote.Width]modn.Scalar
-		for k := range ote.Width {
-			t := modn.Mask(&m.atilde[j][k], beta)
-			dbar[k] = modn.Add(&alpha[j][k], &t)
-		}
-		var row modn.Acc
-		row.MulAdd(&th0, &dbar[0])
-		row.MulAdd(&th1, &dbar[1])
-		row.Add(&dbar[2])
-		t := modn.Mask(&negEta, beta)
-		row.Add(&t)
-		nu := row.Reduce()
-		mh.add(&nu)
-		acc[0].MulAdd(&r.g[j], &dbar[0])
-		acc[1].MulAdd(&r.g[j], &dbar[1])
-		clear(dbar[:])
-	}
+	r.rows(m, &th0, &th1, &negEta, 0, ote.OTs, &acc, &mh)
 	muPrime := mh.sum()
 	if subtle.ConstantTimeCompare(muPrime[:], m.mu[:]) != 1 {
 		return nil, nil, &Error{Round: roundReceiver, Culprit: r.sess.DeltaHolder(), Err: ErrCheckFailed}
@@ -151,4 +132,30 @@ func (r *Receiver) Finish(m *Message) (d0, d1 *secp.Scalar, err error) {
 	ds := [2]modn.Scalar{acc[0].Reduce(), acc[1].Reduce()}
 	defer clear(ds[:])
 	return ds[0].Secp(), ds[1].Secp(), nil
+}
+
+// rows runs steps 3 and 4 for the rows lo ≤ j < hi: d̄_{j,k} = α_{j,k} + β_j·ã_{j,k},
+// ν_j = d̄_{j,2} + θ_0·d̄_{j,0} + θ_1·d̄_{j,1} − β_j·η streamed into mh, and adds g_j·d̄_{j,k}
+// to acc[k] for step 6. β_j only masks.
+func (r *Receiver) rows(m *Message, th0, th1, negEta *modn.Scalar, lo, hi int, acc *[2]modn.Acc, mh *muHasher) {
+	alpha := r.pads
+	var dbar [ote.Width]modn.Scalar
+	for j := lo; j < hi; j++ {
+		beta := r.choice(j)
+		for k := range ote.Width {
+			t := modn.Mask(&m.atilde[j][k], beta)
+			dbar[k] = modn.Add(&alpha[j][k], &t)
+		}
+		var row modn.Acc
+		row.MulAdd(th0, &dbar[0])
+		row.MulAdd(th1, &dbar[1])
+		row.Add(&dbar[2])
+		t := modn.Mask(negEta, beta)
+		row.Add(&t)
+		nu := row.Reduce()
+		mh.add(&nu)
+		acc[0].MulAdd(&r.g[j], &dbar[0])
+		acc[1].MulAdd(&r.g[j], &dbar[1])
+	}
+	clear(dbar[:])
 }
