@@ -30,30 +30,30 @@ const (
 // Δ_b = RandomBytes(64)[b] & 15; S's leaves are R's with leaf Δ_b zeroed (unless delta_zero,
 // which sets every Δ_b = 0). β′ = RandomBytes(80) of the stream beta_rng.
 type extensionVector struct {
-	Description   string    `json:"description"`
-	SignSID       string    `json:"sign_sid"`
-	R             uint8     `json:"R"`
-	S             uint8     `json:"S"`
-	SIDOTE        string    `json:"sid_ote"`
-	SeedsRNG      string    `json:"seeds_rng"`
-	DeltaZero     bool      `json:"delta_zero"`
-	Delta         string    `json:"delta"` // packed, 32 bytes
-	BetaRNG       string    `json:"beta_rng"`
-	BetaPrime     string    `json:"beta_prime"`
-	Chi           [4]string `json:"chi"`
-	U0            string    `json:"u_0"`
-	XTilde        string    `json:"x_tilde"`
-	TTilde0       string    `json:"t_tilde_0"`
-	TTilde255     string    `json:"t_tilde_255"`
-	OTESHA256     string    `json:"ote_sha256"`
-	OTE           string    `json:"ote"`
-	RecvPadsSHA   string    `json:"receiver_pads_sha256"` // ‖_j ‖_k sc(α_{j,k})
-	Pads0SHA      string    `json:"sender_pads0_sha256"`  // ‖_j ‖_k sc(α0_{j,k})
-	Pads1SHA      string    `json:"sender_pads1_sha256"`  // ‖_j ‖_k sc(α1_{j,k})
-	Alpha0        [3]string `json:"alpha_j0"`             // α_{0,k}
-	Alpha511      [3]string `json:"alpha_j511"`           // α_{511,k}
-	Alpha0Sender  [3]string `json:"alpha0_j0"`            // α0_{0,k}
-	Alpha1Sender  [3]string `json:"alpha1_j0"`            // α1_{0,k}
+	Description  string    `json:"description"`
+	SignSID      string    `json:"sign_sid"`
+	R            uint8     `json:"R"`
+	S            uint8     `json:"S"`
+	SIDOTE       string    `json:"sid_ote"`
+	SeedsRNG     string    `json:"seeds_rng"`
+	DeltaZero    bool      `json:"delta_zero"`
+	Delta        string    `json:"delta"` // packed, 32 bytes
+	BetaRNG      string    `json:"beta_rng"`
+	BetaPrime    string    `json:"beta_prime"`
+	Chi          [4]string `json:"chi"`
+	U0           string    `json:"u_0"`
+	XTilde       string    `json:"x_tilde"`
+	TTilde0      string    `json:"t_tilde_0"`
+	TTilde255    string    `json:"t_tilde_255"`
+	OTESHA256    string    `json:"ote_sha256"`
+	OTE          string    `json:"ote"`
+	RecvPadsSHA  string    `json:"receiver_pads_sha256"` // ‖_j ‖_k sc(α_{j,k})
+	Pads0SHA     string    `json:"sender_pads0_sha256"`  // ‖_j ‖_k sc(α0_{j,k})
+	Pads1SHA     string    `json:"sender_pads1_sha256"`  // ‖_j ‖_k sc(α1_{j,k})
+	Alpha0       [3]string `json:"alpha_j0"`             // α_{0,k}
+	Alpha511     [3]string `json:"alpha_j511"`           // α_{511,k}
+	Alpha0Sender [3]string `json:"alpha0_j0"`            // α0_{0,k}
+	Alpha1Sender [3]string `json:"alpha1_j0"`            // α1_{0,k}
 }
 
 type extensionVectors struct {
