@@ -127,8 +127,8 @@ func katSeeds(t *testing.T, parentSID [32]byte, seeds [2]string, pre func(i int,
 // S1 draws (σ_i, r_i, φ_i, ω_i, §8.2) consumed first. It then finishes both RVOLEs and checks
 // c + d = a·χ across the parties.
 func TestKnownAnswerSign1(t *testing.T) {
-	if testing.Short() {
-		t.Skip("reruns the keygen base OTs")
+	if testing.Short() || raceEnabled {
+		t.Skip("reruns the keygen base OTs; sequential code, nothing for the race detector")
 	}
 	cs, ds := katKeygenSeeds(t)
 	delta := unhexScalar(t, katDelta)
@@ -139,8 +139,8 @@ func TestKnownAnswerSign1(t *testing.T) {
 // TestKnownAnswerSign2 is the same for sign 2, after the refresh: new seeds from the refresh
 // vector, shares x_0 + τ and x_1 − τ (§9.1), path m (no tweak).
 func TestKnownAnswerSign2(t *testing.T) {
-	if testing.Short() {
-		t.Skip("reruns the refresh base OTs")
+	if testing.Short() || raceEnabled {
+		t.Skip("reruns the refresh base OTs; sequential code, nothing for the race detector")
 	}
 	cs, ds := katRefreshSeeds(t)
 	tau := unhexScalar(t, katTau)

@@ -48,7 +48,7 @@ func TestCorrectness(t *testing.T) {
 	rnd := testrng.New("rvole/inputs")
 	cases := [][2]*secp.Scalar{{zero, zero}, {one, nMinus1}, {nMinus1, one}, {zero, one}}
 	n := 6
-	if testing.Short() {
+	if testing.Short() || raceEnabled {
 		n = 1
 	}
 	for range n {
@@ -188,8 +188,8 @@ func TestTamper(t *testing.T) {
 		return m
 	}
 	step := 1
-	if testing.Short() {
-		step = 97
+	if testing.Short() || raceEnabled {
+		step = 97 // coprime to 3: samples every column k
 	}
 	for i := 0; i < ote.OTs*ote.Width; i += step {
 		requireCheckFailed(t, finishWith(t, base, bump(32*i)), culprit)

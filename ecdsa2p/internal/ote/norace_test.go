@@ -1,0 +1,5 @@
+//go:build !race
+
+package ote
+
+const raceEnabled = false

@@ -1,0 +1,5 @@
+//go:build !race
+
+package rvole
+
+const raceEnabled = false
