@@ -1,6 +1,8 @@
 package ote
 
 import (
+	"sync"
+
 	"github.com/tandem-mpc/tandem/ecdsa2p/internal/ote/modn"
 	"github.com/tandem-mpc/tandem/internal/transcript"
 )
@@ -19,6 +21,22 @@ type hasher struct {
 }
 
 func newHasher(sid [32]byte) *hasher { return &hasher{sid: sid} }
+
+// hasherPool keeps hashers (and their SHA-256 states) between calls. Hashers are wiped before
+// they return to the pool.
+var hasherPool = sync.Pool{New: func() any { return new(hasher) }}
+
+// getHasher returns a pooled hasher for sid; release it with putHasher.
+func getHasher(sid [32]byte) *hasher {
+	p := hasherPool.Get().(*hasher)
+	p.sid = sid
+	return p
+}
+
+func putHasher(p *hasher) {
+	p.wipe()
+	hasherPool.Put(p)
+}
 
 // expand80 sets dst = Expand80(leaf, b, x) = PRG("tandem/v1/ote/expand", 80, leaf, sid_ote,
 // u8(b), u8(x)).

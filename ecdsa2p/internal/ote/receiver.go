@@ -2,6 +2,7 @@ package ote
 
 import (
 	"fmt"
+	"sync"
 
 	"github.com/tandem-mpc/tandem/ecdsa2p/internal/bitmatrix"
 	"github.com/tandem-mpc/tandem/ecdsa2p/internal/ot"
@@ -27,6 +28,8 @@ type receiverWork struct {
 	cols [bitmatrix.Cols][bitmatrix.ColBytes]byte
 }
 
+var receiverPool = sync.Pool{New: func() any { return new(receiverWork) }}
+
 // NewReceiver runs the receiver R of PROTOCOL.md §5.1 (sign round 2) for the correlation
 // (R, S) of sess, with R's ChooserSeeds. It draws β′ = RandomBytes(80) from rnd (its only
 // draw) and returns R's output and the 9,232-byte message OTE = U ‖ x̃ ‖ t̃_0 … t̃_255.
@@ -47,13 +50,16 @@ func NewReceiver(sess Session, seeds *ot.ChooserSeeds, rnd rng.Source) (*Receive
 	out := &ReceiverOutput{sess: sess}
 	rnd.RandomBytes(out.choices[:])
 
-	w := new(receiverWork)
-	defer func() { *w = receiverWork{} }()
+	w := receiverPool.Get().(*receiverWork)
+	defer func() {
+		*w = receiverWork{} // the matrices are secret
+		receiverPool.Put(w)
+	}()
 
 	msg := make([]byte, MsgSize)
 	sess.Run(Parts, func(part int) {
-		p := newHasher(sess.sid)
-		defer p.wipe()
+		p := getHasher(sess.sid)
+		defer putHasher(p)
 		lo, hi := partRange(part, blocks)
 		receiverRows(p, &w.r[part], &w.t, seeds.Leaves(), &out.choices, msg[:uSize], lo, hi)
 	})
@@ -68,8 +74,8 @@ func NewReceiver(sess Session, seeds *ot.ChooserSeeds, rnd rng.Source) (*Receive
 
 	bitmatrix.TransposeRows(&w.cols, &w.t)
 	sess.Run(Parts, func(part int) {
-		p := newHasher(sess.sid)
-		defer p.wipe()
+		p := getHasher(sess.sid)
+		defer putHasher(p)
 		lo, hi := partRange(part, OTs)
 		for j := lo; j < hi; j++ {
 			p.pad(&out.pads[j], &w.cols[j], uint16(j))

@@ -3,6 +3,7 @@ package ote
 import (
 	"crypto/subtle"
 	"fmt"
+	"sync"
 
 	"github.com/tandem-mpc/tandem/ecdsa2p/internal/bitmatrix"
 	"github.com/tandem-mpc/tandem/ecdsa2p/internal/gf128"
@@ -37,6 +38,8 @@ type senderWork struct {
 	cols [bitmatrix.Cols][bitmatrix.ColBytes]byte
 	q1   [Parts][bitmatrix.ColBytes]byte
 }
+
+var senderPool = sync.Pool{New: func() any { return new(senderWork) }}
 
 // NewSender returns S's state for the correlation (R, S) of sess, with S's DeltaSeeds.
 //
@@ -84,12 +87,15 @@ func (s *Sender) Extend(msg []byte) (*SenderOutput, error) {
 	delta := seeds.Delta()
 	leavesS := seeds.Leaves()
 
-	w := new(senderWork)
-	defer func() { *w = senderWork{} }()
+	w := senderPool.Get().(*senderWork)
+	defer func() {
+		*w = senderWork{} // the matrices are secret
+		senderPool.Put(w)
+	}()
 	sess := s.sess
 	sess.Run(Parts, func(part int) {
-		p := newHasher(sess.sid)
-		defer p.wipe()
+		p := getHasher(sess.sid)
+		defer putHasher(p)
 		lo, hi := partRange(part, blocks)
 		senderRows(p, &w.r[part], &w.w, delta, leavesS, msg[:uSize], lo, hi)
 	})
@@ -112,8 +118,8 @@ func (s *Sender) Extend(msg []byte) (*SenderOutput, error) {
 	out := &SenderOutput{sess: s.sess}
 	bitmatrix.TransposeRows(&w.cols, &w.w)
 	sess.Run(Parts, func(part int) {
-		p := newHasher(sess.sid)
-		defer p.wipe()
+		p := getHasher(sess.sid)
+		defer putHasher(p)
 		q1 := &w.q1[part]
 		lo, hi := partRange(part, OTs)
 		for j := lo; j < hi; j++ {

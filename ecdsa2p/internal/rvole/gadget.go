@@ -1,6 +1,8 @@
 package rvole
 
 import (
+	"sync"
+
 	"github.com/tandem-mpc/tandem/ecdsa2p/internal/ote"
 	"github.com/tandem-mpc/tandem/ecdsa2p/internal/ote/modn"
 	"github.com/tandem-mpc/tandem/internal/transcript"
@@ -23,7 +25,8 @@ func gadget(g *[ote.OTs]modn.Scalar, sess ote.Session) {
 	sid := sess.ID()
 	p := transcript.NewPrefix(transcript.LabelRVOLEGadget, sid[:])
 	sess.Run(ote.Parts, func(part int) {
-		var h transcript.Hasher
+		h := hasherPool.Get().(*transcript.Hasher)
+		defer hasherPool.Put(h) // the gadget is public: nothing to wipe
 		var wide [64]byte
 		for j := part * ote.OTs / ote.Parts; j < (part+1)*ote.OTs/ote.Parts; j++ {
 			h.ResetPrefix(p)
@@ -41,10 +44,18 @@ func gadget(g *[ote.OTs]modn.Scalar, sess ote.Session) {
 	})
 }
 
+// hasherPool keeps the gadget's Hashers between calls.
+var hasherPool = sync.Pool{New: func() any { return new(transcript.Hasher) }}
+
 // theta returns θ_k = H2S("tandem/v1/rvole/theta", sid_ote, D, u8(k)) for k = 0, 1, where
 // D = H("tandem/v1/rvole/atilde", sid_ote, Ã) (§6.2 step 4). All inputs are public.
 func theta(sid *[32]byte, atilde []byte) (t0, t1 modn.Scalar) {
 	d := transcript.H(transcript.LabelRVOLEATilde, sid[:], atilde)
+	return thetaFromD(sid, &d)
+}
+
+// thetaFromD returns θ_0, θ_1 from D.
+func thetaFromD(sid, d *[32]byte) (t0, t1 modn.Scalar) {
 	k0, k1 := transcript.U8(0), transcript.U8(1)
 	t0 = modn.FromSecp(transcript.H2S(transcript.LabelRVOLETheta, sid[:], d[:], k0[:]))
 	t1 = modn.FromSecp(transcript.H2S(transcript.LabelRVOLETheta, sid[:], d[:], k1[:]))

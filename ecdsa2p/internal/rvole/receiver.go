@@ -7,6 +7,7 @@ import (
 	"github.com/tandem-mpc/tandem/ecdsa2p/internal/ote"
 	"github.com/tandem-mpc/tandem/ecdsa2p/internal/ote/modn"
 	"github.com/tandem-mpc/tandem/internal/secp"
+	"github.com/tandem-mpc/tandem/internal/transcript"
 )
 
 // Receiver is R's single-use RVOLE state between part 1 (sign round 2) and part 2 (on the
@@ -21,14 +22,15 @@ type Receiver struct {
 	used    bool
 }
 
-// Message is a parsed RVOLE message RV (PROTOCOL.md §6.3 step 1): every ã and η canonical.
-// Public.
+// Message is a parsed RVOLE message RV (PROTOCOL.md §6.3 step 1): every ã and η canonical,
+// and D hashed from the received Ã (step 2). Public.
 type Message struct {
 	sid    [32]byte
 	atilde [ote.OTs][ote.Width]modn.Scalar
 	eta    modn.Scalar
 	mu     [32]byte
-	raw    []byte // Ã as received, for D
+	d      [32]byte // D = H("tandem/v1/rvole/atilde", sid_ote, Ã) of the received Ã
+	parsed bool
 }
 
 // NewReceiver runs part 1 of the RVOLE receiver (PROTOCOL.md §6.1, in S2 right after
@@ -90,7 +92,8 @@ func (r *Receiver) ParseMessage(b []byte) (*Message, error) {
 		return nil, malformed("η is not canonical")
 	}
 	copy(m.mu[:], b[ATildeSize+32:])
-	m.raw = append([]byte(nil), b[:ATildeSize]...)
+	m.d = transcript.H(transcript.LabelRVOLEATilde, m.sid[:], b[:ATildeSize])
+	m.parsed = true
 	return m, nil
 }
 
@@ -113,12 +116,12 @@ func (r *Receiver) Finish(m *Message) (d0, d1 *secp.Scalar, err error) {
 		return nil, nil, ErrReused
 	}
 	r.used = true
-	if m.sid != r.sess.ID() || len(m.raw) != ATildeSize {
+	if m.sid != r.sess.ID() || !m.parsed {
 		return nil, nil, fmt.Errorf("%w: message parsed for another session", ErrInvalidInput)
 	}
 	defer r.wipe()
 
-	th0, th1 := theta(&m.sid, m.raw)
+	th0, th1 := thetaFromD(&m.sid, &m.d)
 	negEta := modn.Neg(&m.eta)
 	var mh muHasher
 	mh.start(&m.sid)
