@@ -21,6 +21,8 @@ func BenchmarkRVOLE(b *testing.B) {
 	rnd := testrng.New("rvole/bench")
 	a0, a1 := rnd.RandomScalar(), rnd.RandomScalar()
 	b.ReportAllocs()
+	start := cpuTime()
+	defer reportCPU(b, start)
 	for b.Loop() {
 		recvOut, oteMsg, err := ote.NewReceiver(sess, cs, rnd)
 		if err != nil {
@@ -81,6 +83,8 @@ func BenchmarkRVOLEParallel(b *testing.B) {
 	rnd := testrng.New("rvole/bench")
 	a0, a1 := rnd.RandomScalar(), rnd.RandomScalar()
 	b.ReportAllocs()
+	start := cpuTime()
+	defer reportCPU(b, start)
 	for b.Loop() {
 		recvOut, oteMsg, err := ote.NewReceiver(sess, cs, rnd)
 		if err != nil {
