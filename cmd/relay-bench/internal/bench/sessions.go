@@ -53,17 +53,19 @@ func (r *runner) sessions(ctx context.Context) error {
 	var wg sync.WaitGroup
 	for i := range cfg.Sessions {
 		next := make(chan uint64)
+		var dead atomic.Bool // a connection of this slot failed: the slot stops
 		wg.Add(2)
 		go func() {
 			defer wg.Done()
 			defer close(next)
-			for k := uint64(0); time.Now().Before(end); k++ {
+			for k := uint64(0); time.Now().Before(end) && !dead.Load(); k++ {
 				select {
 				case next <- k:
 				case <-runCtx.Done():
 					return
 				}
-				if !r.party(runCtx, st, conns[2*i], inbox[2*i], i, k, 0) && runCtx.Err() != nil {
+				if _, fatal := r.party(runCtx, st, conns[2*i], inbox[2*i], i, k, 0); fatal || runCtx.Err() != nil {
+					dead.Store(true)
 					return
 				}
 			}
@@ -71,7 +73,10 @@ func (r *runner) sessions(ctx context.Context) error {
 		go func() {
 			defer wg.Done()
 			for k := range next {
-				if !r.party(runCtx, st, conns[2*i+1], inbox[2*i+1], i, k, 1) && runCtx.Err() != nil {
+				if _, fatal := r.party(runCtx, st, conns[2*i+1], inbox[2*i+1], i, k, 1); fatal || runCtx.Err() != nil {
+					dead.Store(true)
+					for range next { // let party 0 finish its session and see dead
+					}
 					return
 				}
 			}
@@ -90,14 +95,23 @@ func (r *runner) sessions(ctx context.Context) error {
 	s.MessagesPerSec = float64(s.Delivered) / secs
 	s.BytesPerSec = float64(st.bytes.Load()) / secs
 	s.Relay = delta(before, after, s.Delivered)
+	for _, c := range conns {
+		if c.closed.Load() {
+			if s.CloseCodes == nil {
+				s.CloseCodes = map[int]int{}
+			}
+			s.CloseCodes[c.closeCode()]++
+		}
+	}
 	r.res.Sessions = s
 	cfg.Log("sessions: %d completed, %.1f/s, %s", s.Completed, s.SessionsPerSec, s.Latency)
 	return nil
 }
 
 // party runs session k of slot i as party p: in every round, publish its message and ask for
-// the peer's (ask first on even slots), then wait for the peer's. It reports success.
-func (r *runner) party(ctx context.Context, st *sessionStats, c *conn, in <-chan delivery, i int, k uint64, p uint8) bool {
+// the peer's (ask first on even slots), then wait for the peer's. It reports success, and
+// whether the connection is gone (the slot must stop).
+func (r *runner) party(ctx context.Context, st *sessionStats, c *conn, in <-chan delivery, i int, k uint64, p uint8) (ok, fatal bool) {
 	askFirst := i%2 == 0
 	ttl := r.ttlCode()
 	t0 := r.clk.now()
@@ -118,18 +132,18 @@ func (r *runner) party(ctx context.Context, st *sessionStats, c *conn, in <-chan
 		}
 		if err != nil {
 			st.failed.Add(1)
-			return false
+			return false, true
 		}
 		if !r.await(ctx, st, c, in, timer, theirs) {
 			st.failed.Add(1)
-			return false
+			return false, c.closed.Load()
 		}
 	}
 	if p == 0 {
 		st.completed.Add(1)
 		st.sessTime.add(r.clk.now() - t0)
 	}
-	return true
+	return true, false
 }
 
 // await waits for the frame of id on in, counting anything else as unexpected.
@@ -152,6 +166,8 @@ func (r *runner) await(ctx context.Context, st *sessionStats, c *conn, in <-chan
 			}
 			return true
 		case <-timer.C:
+			return false
+		case <-c.done: // the relay closed the connection
 			return false
 		case <-ctx.Done():
 			return false

@@ -146,6 +146,7 @@ type SessionResult struct {
 	Latency        Percentiles `json:"latency"`         // publish-to-deliver, every message
 	SessionTime    Percentiles `json:"session_latency"` // first publish to last delivery, party 0
 	WorstPer100ms  []float64   `json:"worst_ms_per_100ms"`
+	CloseCodes     map[int]int `json:"close_codes,omitempty"` // connections the relay closed, by code
 	Relay          *ProcDelta  `json:"relay,omitempty"`
 }
 
@@ -208,6 +209,9 @@ func (r *Result) WriteText(w io.Writer) {
 			s.Slots, s.Seconds, s.Completed, s.Failed, s.SessionsPerSec, s.MessagesPerSec, s.BytesPerSec/1e6)
 		fmt.Fprintf(w, "    publish-to-deliver: %s\n", s.Latency)
 		fmt.Fprintf(w, "    session time:       %s\n", s.SessionTime)
+		if len(s.CloseCodes) > 0 {
+			fmt.Fprintf(w, "    connections closed by the relay, by close code: %v\n", s.CloseCodes)
+		}
 		if s.Relay != nil {
 			fmt.Fprintf(w, "    relay: %s\n", s.Relay)
 		}
