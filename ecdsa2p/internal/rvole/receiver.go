@@ -162,3 +162,13 @@ func (r *Receiver) rows(m *Message, th0, th1, negEta *modn.Scalar, lo, hi int, a
 	}
 	clear(dbar[:])
 }
+
+// Wipe erases R's secrets (β′ and the pads) and consumes the state, for a session that ends
+// before [Receiver.Finish] (an abort, say). It is safe to call more than once.
+func (r *Receiver) Wipe() {
+	if r == nil || r.wipe == nil {
+		return
+	}
+	r.used = true
+	r.wipe()
+}

@@ -310,6 +310,18 @@ func TestSingleUse(t *testing.T) {
 	_, _, err = r2.Finish(m)
 	require.ErrorIs(t, err, ErrInvalidInput)
 
+	// Wipe ends an abandoned state.
+	recv3, _ := extension(t, "wiped")
+	r3, _, err := NewReceiver(recv3)
+	require.NoError(t, err)
+	m3, err := r3.ParseMessage(msg)
+	require.NoError(t, err)
+	r3.Wipe()
+	r3.Wipe()
+	_, _, err = r3.Finish(m3)
+	require.ErrorIs(t, err, ErrReused)
+	require.Equal(t, [ote.ChoiceBytes]byte{}, *recv3.Choices(), "β′ wiped")
+
 	_, _, _, err = Send(nil, a, a, testrng.New("x"))
 	require.Error(t, err)
 	_, _, err = NewReceiver(nil)
