@@ -34,14 +34,13 @@ func TestDudectReceiverBeta(t *testing.T) {
 	}
 	th0, th1 := modn.FromSecp(rnd.RandomScalar()), modn.FromSecp(rnd.RandomScalar())
 	negEta := modn.FromSecp(rnd.RandomScalar())
-	var mh muHasher
+	n := make([]byte, nSize)
 	dudect.Check(t, func(class int) time.Duration {
-		mh.start(&m.sid)
 		beta[0] = byte(-class)
 		alpha[0][0] = modn.FromSecp(rnd.RandomScalar())
 		var acc [2]modn.Acc
 		start := time.Now()
-		r.rows(m, &th0, &th1, &negEta, 0, 8, &acc, &mh)
+		r.rows(m, &th0, &th1, &negEta, 0, 8, &acc, n)
 		return time.Since(start)
 	})
 }

@@ -61,27 +61,3 @@ func thetaFromD(sid, d *[32]byte) (t0, t1 modn.Scalar) {
 	t1 = modn.FromSecp(transcript.H2S(transcript.LabelRVOLETheta, sid[:], d[:], k1[:]))
 	return t0, t1
 }
-
-// muHasher streams μ = H("tandem/v1/rvole/mu", sid_ote, N) for N = ‖_j sc(ν_j), one scalar
-// at a time, without building N.
-type muHasher struct {
-	h transcript.Hasher
-}
-
-func (m *muHasher) start(sid *[32]byte) {
-	m.h.Reset(transcript.LabelRVOLEMu)
-	m.h.Field(sid[:])
-	m.h.FieldHeader(nSize)
-}
-
-func (m *muHasher) add(s *modn.Scalar) {
-	b := s.Bytes()
-	_, _ = m.h.Write(b[:])
-	clear(b[:])
-}
-
-func (m *muHasher) sum() [32]byte {
-	out := m.h.Sum()
-	m.h.Wipe()
-	return out
-}

@@ -123,24 +123,34 @@ func (r *Receiver) Finish(m *Message) (d0, d1 *secp.Scalar, err error) {
 
 	th0, th1 := thetaFromD(&m.sid, &m.d)
 	negEta := modn.Neg(&m.eta)
-	var mh muHasher
-	mh.start(&m.sid)
-	var acc [2]modn.Acc
+	n := make([]byte, nSize)
+	defer clear(n)
+	var acc [ote.Parts][2]modn.Acc
 	defer clear(acc[:])
-	r.rows(m, &th0, &th1, &negEta, 0, ote.OTs, &acc, &mh)
-	muPrime := mh.sum()
+	r.sess.Run(ote.Parts, func(part int) {
+		lo, hi := rowRange(part)
+		r.rows(m, &th0, &th1, &negEta, lo, hi, &acc[part], n)
+	})
+	muPrime := transcript.H(transcript.LabelRVOLEMu, m.sid[:], n)
 	if subtle.ConstantTimeCompare(muPrime[:], m.mu[:]) != 1 {
 		return nil, nil, &Error{Round: roundReceiver, Culprit: r.sess.DeltaHolder(), Err: ErrCheckFailed}
 	}
-	ds := [2]modn.Scalar{acc[0].Reduce(), acc[1].Reduce()}
+	var sum [2]modn.Acc
+	defer clear(sum[:])
+	for part := range acc {
+		sum[0].AddAcc(&acc[part][0])
+		sum[1].AddAcc(&acc[part][1])
+	}
+	ds := [2]modn.Scalar{sum[0].Reduce(), sum[1].Reduce()}
 	defer clear(ds[:])
 	return ds[0].Secp(), ds[1].Secp(), nil
 }
 
 // rows runs steps 3 and 4 for the rows lo ≤ j < hi: d̄_{j,k} = α_{j,k} + β_j·ã_{j,k},
-// ν_j = d̄_{j,2} + θ_0·d̄_{j,0} + θ_1·d̄_{j,1} − β_j·η streamed into mh, and adds g_j·d̄_{j,k}
-// to acc[k] for step 6. β_j only masks.
-func (r *Receiver) rows(m *Message, th0, th1, negEta *modn.Scalar, lo, hi int, acc *[2]modn.Acc, mh *muHasher) {
+// ν_j = d̄_{j,2} + θ_0·d̄_{j,0} + θ_1·d̄_{j,1} − β_j·η written as sc(ν_j) to n[32j:], and adds
+// g_j·d̄_{j,k} to acc[k] for step 6. β_j only masks. Parts with disjoint rows may run
+// concurrently.
+func (r *Receiver) rows(m *Message, th0, th1, negEta *modn.Scalar, lo, hi int, acc *[2]modn.Acc, n []byte) {
 	alpha := r.pads
 	var dbar [ote.Width]modn.Scalar
 	for j := lo; j < hi; j++ {
@@ -156,7 +166,7 @@ func (r *Receiver) rows(m *Message, th0, th1, negEta *modn.Scalar, lo, hi int, a
 		t := modn.Mask(negEta, beta)
 		row.Add(&t)
 		nu := row.Reduce()
-		mh.add(&nu)
+		nu.PutBytes((*[32]byte)(n[32*j:]))
 		acc[0].MulAdd(&r.g[j], &dbar[0])
 		acc[1].MulAdd(&r.g[j], &dbar[1])
 	}

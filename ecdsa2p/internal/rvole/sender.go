@@ -7,6 +7,7 @@ import (
 	"github.com/tandem-mpc/tandem/ecdsa2p/internal/ote/modn"
 	"github.com/tandem-mpc/tandem/ecdsa2p/internal/rng"
 	"github.com/tandem-mpc/tandem/internal/secp"
+	"github.com/tandem-mpc/tandem/internal/transcript"
 )
 
 // Send runs the RVOLE sender S of PROTOCOL.md §6.2 (sign round 3, right after the OT-extension
@@ -47,21 +48,32 @@ func send(sess ote.Session, alpha0, alpha1 *[ote.OTs][ote.Width]modn.Scalar, inp
 	var g [ote.OTs]modn.Scalar
 	gadget(&g, sess)
 
+	// Steps 2–3, in independent parts over the rows: Ã, and partial sums of g_j·α0_{j,k}.
 	msg := make([]byte, MsgSize)
-	var acc [2]modn.Acc
-	for j := range ote.OTs {
-		for k := range ote.Width {
-			t := modn.Sub(&alpha0[j][k], &alpha1[j][k])
-			t = modn.Add(&t, &inputs[k])
-			t.PutBytes((*[32]byte)(msg[(j*ote.Width+k)*32:]))
+	var acc [ote.Parts][2]modn.Acc
+	sess.Run(ote.Parts, func(part int) {
+		lo, hi := rowRange(part)
+		for j := lo; j < hi; j++ {
+			for k := range ote.Width {
+				t := modn.Sub(&alpha0[j][k], &alpha1[j][k])
+				t = modn.Add(&t, &inputs[k])
+				t.PutBytes((*[32]byte)(msg[(j*ote.Width+k)*32:]))
+			}
+			acc[part][0].MulAdd(&g[j], &alpha0[j][0])
+			acc[part][1].MulAdd(&g[j], &alpha0[j][1])
 		}
-		acc[0].MulAdd(&g[j], &alpha0[j][0])
-		acc[1].MulAdd(&g[j], &alpha0[j][1])
+	})
+	var sum [2]modn.Acc
+	for part := range acc {
+		sum[0].AddAcc(&acc[part][0])
+		sum[1].AddAcc(&acc[part][1])
 	}
-	cs := [2]modn.Scalar{acc[0].Reduce(), acc[1].Reduce()}
+	cs := [2]modn.Scalar{sum[0].Reduce(), sum[1].Reduce()}
 	cs[0], cs[1] = modn.Neg(&cs[0]), modn.Neg(&cs[1])
 	clear(acc[:])
+	clear(sum[:])
 
+	// Steps 4–5.
 	th0, th1 := theta(&sid, msg[:ATildeSize])
 	var e modn.Acc
 	e.MulAdd(&th0, &inputs[0])
@@ -70,17 +82,24 @@ func send(sess ote.Session, alpha0, alpha1 *[ote.OTs][ote.Width]modn.Scalar, inp
 	eta := e.Reduce()
 	eta.PutBytes((*[32]byte)(msg[ATildeSize:]))
 
-	var mh muHasher
-	mh.start(&sid)
-	for j := range ote.OTs {
-		var row modn.Acc
-		row.MulAdd(&th0, &alpha0[j][0])
-		row.MulAdd(&th1, &alpha0[j][1])
-		row.Add(&alpha0[j][2])
-		nu := row.Reduce()
-		mh.add(&nu)
-	}
-	mu := mh.sum()
+	// Step 6: the rows of N in parts, then μ.
+	n := make([]byte, nSize)
+	defer clear(n)
+	sess.Run(ote.Parts, func(part int) {
+		lo, hi := rowRange(part)
+		for j := lo; j < hi; j++ {
+			var row modn.Acc
+			row.MulAdd(&th0, &alpha0[j][0])
+			row.MulAdd(&th1, &alpha0[j][1])
+			row.Add(&alpha0[j][2])
+			nu := row.Reduce()
+			nu.PutBytes((*[32]byte)(n[32*j:]))
+		}
+	})
+	mu := transcript.H(transcript.LabelRVOLEMu, sid[:], n)
 	copy(msg[ATildeSize+32:], mu[:])
 	return msg, cs
 }
+
+// rowRange returns the rows of part p of the 512 OTs.
+func rowRange(p int) (lo, hi int) { return p * ote.OTs / ote.Parts, (p + 1) * ote.OTs / ote.Parts }

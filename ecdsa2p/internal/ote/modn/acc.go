@@ -48,6 +48,14 @@ func (acc *Acc) Add(a *Scalar) {
 	}
 }
 
+// AddAcc adds the sum of b (so that partial sums computed apart can be combined).
+func (acc *Acc) AddAcc(b *Acc) {
+	var c uint64
+	for i := range acc {
+		acc[i], c = bits.Add64(acc[i], b[i], c)
+	}
+}
+
 // Reduce returns the sum mod n. It does not change the accumulator.
 func (acc *Acc) Reduce() Scalar {
 	x := [9]uint64(*acc)

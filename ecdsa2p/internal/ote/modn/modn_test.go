@@ -99,6 +99,16 @@ func TestAcc(t *testing.T) {
 			requireBig(t, new(big.Int).Mod(want, order), toBig(&got), "after %d terms", i)
 		}
 	}
+	// Partial sums combine.
+	var half [2]Acc
+	for i := 0; i+1 < len(vals); i++ {
+		half[i%2].MulAdd(&vals[i], &vals[i+1])
+		half[i%2].Add(&vals[i])
+	}
+	half[0].AddAcc(&half[1])
+	combined := half[0].Reduce()
+	requireBig(t, new(big.Int).Mod(want, order), toBig(&combined), "AddAcc")
+
 	// Worst case: 512 products of n−1 and 512 addends n−1.
 	nm1 := fromBig(t, new(big.Int).Sub(order, big.NewInt(1)))
 	acc.Reset()
