@@ -193,13 +193,22 @@ func (s *runState) next(ctx context.Context, r int) ([][]byte, error) {
 				return nil, s.abortLocal(ctx, fmt.Errorf("mpc: internal error: ignored input index %d out of range", idx))
 			}
 		}
+		reopened := 0
 		for i := range s.plan.expect[r-1] {
 			if idx >= 0 && i != idx {
 				continue
 			}
-			if err := s.reopen(ctx, &s.plan.expect[r-1][i]); err != nil {
+			ok, err := s.reopen(ctx, &s.plan.expect[r-1][i])
+			if err != nil {
 				return nil, err
 			}
+			if ok {
+				reopened++
+			}
+		}
+		if reopened == 0 {
+			// Nothing to wait for: calling Next again would loop forever.
+			return nil, s.abortLocal(ctx, fmt.Errorf("mpc: internal error: round %d: engine ignored an input but the round had none: %w", r, err))
 		}
 		if err := s.waitRound(ctx, r-1); err != nil {
 			return nil, err
@@ -207,11 +216,12 @@ func (s *runState) next(ctx context.Context, r int) ([][]byte, error) {
 	}
 }
 
-// reopen puts an accepted slot back into the pending set after the engine ignored its input.
-func (s *runState) reopen(ctx context.Context, e *expectSlot) error {
+// reopen puts an accepted slot back into the pending set after the engine ignored its input;
+// it reports whether there was an input to discard.
+func (s *runState) reopen(ctx context.Context, e *expectSlot) (bool, error) {
 	in := s.inputs[e.round][e.index]
 	if in.Frame == nil {
-		return nil
+		return false, nil
 	}
 	ps := &pendingState{exp: e, rejected: map[[32]byte]struct{}{sha256.Sum256(in.Frame): {}}}
 	s.pending[e.id] = ps
@@ -220,9 +230,9 @@ func (s *runState) reopen(ctx context.Context, e *expectSlot) error {
 	s.received--
 	s.dropped++
 	if err := s.cfg.Transport.Ask(ctx, e.id, s.until); err != nil {
-		return s.transportErr(ctx, err)
+		return false, s.transportErr(ctx, err)
 	}
-	return nil
+	return true, nil
 }
 
 func (s *runState) roundComplete(r int) bool { return s.have[r] == len(s.plan.expect[r]) }
