@@ -13,26 +13,35 @@ import (
 // plus 512 addends, below 2^522).
 type Acc [9]uint64
 
-// MulAdd adds a·b.
+// MulAdd adds a·b. The product is formed column by column (product scanning) and each column
+// is added into the sum as it is completed.
 func (acc *Acc) MulAdd(a, b *Scalar) {
-	var p [8]uint64
-	for i := range 4 {
-		var carry uint64
-		for j := range 4 {
-			hi, lo := bits.Mul64(a[i], b[j])
-			var c uint64
-			lo, c = bits.Add64(lo, carry, 0)
-			hi += c
-			p[i+j], c = bits.Add64(p[i+j], lo, 0)
-			hi += c
-			carry = hi
-		}
-		p[i+4] = carry
-	}
+	var t acc3
 	var c uint64
-	for i := range 8 {
-		acc[i], c = bits.Add64(acc[i], p[i], c)
-	}
+	t.muladd(a[0], b[0])
+	acc[0], c = bits.Add64(acc[0], t.extract(), 0)
+	t.muladd(a[0], b[1])
+	t.muladd(a[1], b[0])
+	acc[1], c = bits.Add64(acc[1], t.extract(), c)
+	t.muladd(a[0], b[2])
+	t.muladd(a[1], b[1])
+	t.muladd(a[2], b[0])
+	acc[2], c = bits.Add64(acc[2], t.extract(), c)
+	t.muladd(a[0], b[3])
+	t.muladd(a[1], b[2])
+	t.muladd(a[2], b[1])
+	t.muladd(a[3], b[0])
+	acc[3], c = bits.Add64(acc[3], t.extract(), c)
+	t.muladd(a[1], b[3])
+	t.muladd(a[2], b[2])
+	t.muladd(a[3], b[1])
+	acc[4], c = bits.Add64(acc[4], t.extract(), c)
+	t.muladd(a[2], b[3])
+	t.muladd(a[3], b[2])
+	acc[5], c = bits.Add64(acc[5], t.extract(), c)
+	t.muladd(a[3], b[3])
+	acc[6], c = bits.Add64(acc[6], t.extract(), c)
+	acc[7], c = bits.Add64(acc[7], t.extract(), c)
 	acc[8] += c
 }
 
