@@ -32,5 +32,13 @@
 // # Constant time
 //
 // χ, β, the pads, d̄, ν, η̂ and the shares are secret (§2.12): β_j drives only constant-time
-// selects, μ′ is compared with crypto/subtle, and the scalar arithmetic is constant-time.
+// masks, μ′ is compared with crypto/subtle, and the scalar arithmetic (package modn) is
+// constant-time.
+//
+// # Performance
+//
+// Sums such as Σ_j g_j·α0_{j,k} and the rows of N are accumulated in 576 bits and reduced once
+// (modn.Acc). The gadget and the per-row work split into independent parts that run with the
+// session's Runner (ote.Session.WithRunner), so the public layer can use both cores; the
+// messages and outputs do not depend on the Runner.
 package rvole
