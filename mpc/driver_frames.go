@@ -1,6 +1,7 @@
 package mpc
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"errors"
@@ -95,18 +96,27 @@ var (
 	errRejectedDigest    = &dropError{errUnauthenticated, "frame already rejected, or the id's candidate budget is spent"}
 	errDuplicateBuffered = &dropError{errMalformed, "duplicate of a buffered frame"}
 	errBufferFull        = &dropError{errMalformed, "buffer for the id is full"}
+	errCarrierReplaced   = &dropError{errUnauthenticated, "replacement KEX carrier with another ephemeral key"}
 )
 
 // accept records an authenticated message (WIRE.md §12.5 "accepted").
 func (s *runState) accept(ctx context.Context, ps *pendingState, frame, payload, peerEPK []byte) error {
 	e := ps.exp
+	if e.carrier && s.keys != nil && !bytes.Equal(peerEPK, s.peerEPK) {
+		// A replacement for a carrier the engine ignored (Appendix Y.3): the keys derived
+		// from the first one cannot change, so only the same ephemeral key is acceptable.
+		s.reject(ps, sha256.Sum256(frame))
+		s.drop(errCarrierReplaced, e.id)
+		return nil
+	}
 	delete(s.pending, e.id)
 	s.cfg.Transport.Forget(e.id)
 	s.inputs[e.round][max(e.index, 0)] = Inbound{Round: e.round, Slot: e.slot, Payload: payload, Frame: frame}
 	s.have[e.round]++
 	s.received++
 	s.resetStall()
-	if e.carrier {
+	if e.carrier && s.keys == nil {
+		s.peerEPK = bytes.Clone(peerEPK)
 		inst := InstanceID(s.cfg.Instance)
 		keys, err := deriveKeys(s.eph, s.cfg.Protocol, &inst, s.cfg.Self.VerifyingKey().Encoding(), s.peer.Encoding(), peerEPK)
 		s.eph = nil // consumed (wiped) by deriveKeys

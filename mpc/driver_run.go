@@ -37,6 +37,7 @@ type runState struct {
 	eph      *ephemeralKey // our X25519 key until deriveKeys consumes it
 	ownEPK   []byte        // its public key, carried in EXT_KEX of our carrier
 	keys     *p2pKeys      // nil until the peer's carrier is accepted
+	peerEPK  []byte        // the peer's ephemeral key the keys were derived from
 	received int
 	dropped  int
 	expected int
