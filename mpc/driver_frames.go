@@ -110,6 +110,7 @@ func (s *runState) accept(ctx context.Context, ps *pendingState, frame, payload,
 		return nil
 	}
 	delete(s.pending, e.id)
+	s.accepted[e.id] = ps
 	s.cfg.Transport.Forget(e.id)
 	s.inputs[e.round][max(e.index, 0)] = Inbound{Round: e.round, Slot: e.slot, Payload: payload, Frame: frame}
 	s.have[e.round]++

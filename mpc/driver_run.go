@@ -30,6 +30,7 @@ type runState struct {
 	ttl             time.Duration
 
 	pending       map[relay.MsgID]*pendingState
+	accepted      map[relay.MsgID]*pendingState // kept for reopen: its rejected digests still count
 	abortRejected map[[32]byte]struct{}
 	inputs        [][]Inbound // index r: the accepted inputs of round r, in Expect order (nil = missing)
 	have          []int       // index r: how many of round r's inputs are accepted
@@ -74,6 +75,7 @@ func Run(ctx context.Context, cfg Config, p Protocol) (err error) {
 		cfg: cfg, p: p, plan: plan, peer: cfg.Peer,
 		deadline: deadline, until: deadline.Add(cfg.Grace),
 		pending:       make(map[relay.MsgID]*pendingState),
+		accepted:      make(map[relay.MsgID]*pendingState),
 		abortRejected: make(map[[32]byte]struct{}),
 		inputs:        make([][]Inbound, plan.rounds+1),
 		have:          make([]int, plan.rounds+1),
@@ -224,7 +226,9 @@ func (s *runState) reopen(ctx context.Context, e *expectSlot) (bool, error) {
 	if in.Frame == nil {
 		return false, nil
 	}
-	ps := &pendingState{exp: e, rejected: map[[32]byte]struct{}{sha256.Sum256(in.Frame): {}}}
+	ps := s.accepted[e.id]
+	delete(s.accepted, e.id)
+	s.reject(ps, sha256.Sum256(in.Frame))
 	s.pending[e.id] = ps
 	s.inputs[e.round][e.index] = Inbound{}
 	s.have[e.round]--
