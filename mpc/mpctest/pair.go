@@ -3,6 +3,7 @@ package mpctest
 import (
 	"context"
 	"crypto/rand"
+	"log/slog"
 	"net/netip"
 	"sync"
 	"testing"
@@ -29,11 +30,12 @@ func RunPair(ctx context.Context, cfgA, cfgB mpc.Config, protoA, protoB mpc.Prot
 	return errA, errB
 }
 
-// NewRelay starts a relaytest relay with the server defaults changed by tune (may be nil) and
-// closes it when the test ends.
+// NewRelay starts a relaytest relay with the server defaults (logging discarded) changed by
+// tune (may be nil) and closes it when the test ends.
 func NewRelay(tb testing.TB, tune func(*server.Config)) *relaytest.Relay {
 	tb.Helper()
 	cfg := server.DefaultConfig()
+	cfg.Logger = slog.New(slog.DiscardHandler)
 	if tune != nil {
 		tune(&cfg)
 	}
