@@ -36,3 +36,6 @@ func (m Message) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(m.String())
 
 // LogValue implements slog.LogValuer with a short placeholder.
 func (m Message) LogValue() slog.Value { return slog.StringValue(redacted) }
+
+// MarshalJSON encodes a short placeholder.
+func (m Message) MarshalJSON() ([]byte, error) { return []byte(`"` + redacted + `"`), nil }

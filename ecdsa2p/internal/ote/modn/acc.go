@@ -205,3 +205,7 @@ func (acc Acc) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(acc.String())
 
 // LogValue implements slog.LogValuer with a redacted placeholder.
 func (acc Acc) LogValue() slog.Value { return slog.StringValue("REDACTED") }
+
+// MarshalJSON encodes a redacted placeholder, so that JSON loggers that bypass LogValue cannot
+// print the value.
+func (acc Acc) MarshalJSON() ([]byte, error) { return []byte(`"REDACTED"`), nil }
