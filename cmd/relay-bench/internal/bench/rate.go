@@ -131,8 +131,9 @@ func (r *runner) ratePair(ctx context.Context, st *rateStep, conns []*conn, pend
 		if !sleepUntil(ctx, next) {
 			return nil
 		}
-		if lag := time.Since(next); lag > 0 && int64(lag) > st.maxLagNs.Load() {
-			st.maxLagNs.Store(int64(lag)) // racy max: good enough for a report
+		if lag := int64(time.Since(next)); lag > 0 {
+			for old := st.maxLagNs.Load(); lag > old && !st.maxLagNs.CompareAndSwap(old, lag); old = st.maxLagNs.Load() {
+			}
 		}
 		dir := int(seq % 2)
 		from, to := 2*i+dir, 2*i+1-dir
