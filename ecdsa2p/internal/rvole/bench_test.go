@@ -4,6 +4,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/tandem-mpc/tandem/ecdsa2p/internal/ot"
 	"github.com/tandem-mpc/tandem/ecdsa2p/internal/ote"
 	"github.com/tandem-mpc/tandem/ecdsa2p/internal/testrng"
 	"github.com/tandem-mpc/tandem/internal/transcript"
@@ -72,14 +73,14 @@ func twoCores(n int, f func(i int)) {
 }
 
 // BenchmarkRVOLEParallel is BenchmarkRVOLE with the independent parts (leaf expansions, pads,
-// gadget) spread over two goroutines by the Runner, as the public layer may do.
+// gadget, RVOLE rows) spread over two goroutines by ot.Parallel(2), as the public layer may do.
 func BenchmarkRVOLEParallel(b *testing.B) {
 	cs, ds := testSeeds(b, "bench")
 	sess, err := ote.NewSession(transcript.H("tandem/v1/test/rvole", []byte("bench")), 0, 1)
 	if err != nil {
 		b.Fatal(err)
 	}
-	sess = sess.WithRunner(twoCores)
+	sess = sess.WithRunner(ot.Parallel(2))
 	rnd := testrng.New("rvole/bench")
 	a0, a1 := rnd.RandomScalar(), rnd.RandomScalar()
 	b.ReportAllocs()

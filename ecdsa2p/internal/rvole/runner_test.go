@@ -5,6 +5,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/tandem-mpc/tandem/ecdsa2p/internal/ot"
 	"github.com/tandem-mpc/tandem/ecdsa2p/internal/ote"
 	"github.com/tandem-mpc/tandem/ecdsa2p/internal/testrng"
 	"github.com/tandem-mpc/tandem/internal/secp"
@@ -49,7 +50,9 @@ func TestRunnerDeterminism(t *testing.T) {
 		return result{oteMsg, rv, chi, c0, c1, d0, d1}
 	}
 	want := runOnce(nil)
-	for name, run := range map[string]ote.Runner{"sequential": ote.Sequential, "reversed": reversed, "two goroutines": twoCores} {
+	for name, run := range map[string]ote.Runner{
+		"sequential": ote.Sequential, "reversed": reversed, "two goroutines": twoCores, "ot.Parallel(2)": ot.Parallel(2),
+	} {
 		got := runOnce(run)
 		require.Equal(t, want.oteMsg, got.oteMsg, name)
 		require.Equal(t, want.rv, got.rv, name)
