@@ -161,3 +161,12 @@ func runTampered(r int, from uint8, tamper func(p []byte) []byte) (*parties, err
 	}
 	return ps, nil
 }
+
+// sides returns the senders to tamper for the k-th case of a table: both parties, or under the
+// race detector (or -short) only one, alternating with k.
+func sides(k int) []uint8 {
+	if raceEnabled || testing.Short() {
+		return []uint8{uint8(k % 2)}
+	}
+	return []uint8{0, 1}
+}

@@ -148,10 +148,10 @@ func TestKeygenStatesSingleUse(t *testing.T) {
 func TestKeygenNewRejectsBadArguments(t *testing.T) {
 	in := testvec.DefaultKeygen()
 	for name, f := range map[string]func() error{
-		"index 2":     func() error { _, err := keygen.New(in.Instance, 2, in.ID0, in.ID1, rng.System); return err },
-		"nil rng":     func() error { _, err := keygen.New(in.Instance, 0, in.ID0, in.ID1, nil); return err },
-		"empty id_0":  func() error { _, err := keygen.New(in.Instance, 0, nil, in.ID1, rng.System); return err },
-		"long id_1":   func() error { _, err := keygen.New(in.Instance, 0, in.ID0, make([]byte, 256), rng.System); return err },
+		"index 2":    func() error { _, err := keygen.New(in.Instance, 2, in.ID0, in.ID1, rng.System); return err },
+		"nil rng":    func() error { _, err := keygen.New(in.Instance, 0, in.ID0, in.ID1, nil); return err },
+		"empty id_0": func() error { _, err := keygen.New(in.Instance, 0, nil, in.ID1, rng.System); return err },
+		"long id_1":  func() error { _, err := keygen.New(in.Instance, 0, in.ID0, make([]byte, 256), rng.System); return err },
 	} {
 		t.Run(name, func(t *testing.T) {
 			requireAbort(t, f(), 0, engineerr.Internal, engineerr.NoCulprit)
