@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/http/pprof"
 	"strings"
@@ -74,6 +75,12 @@ func (s *Server) readiness(ctx context.Context) []string {
 		cancel()
 		if err != nil {
 			failed = append(failed, "store")
+			// A store may name its failing checks (redisstore: ping, subscription, probe,
+			// epoch, backend, store_full); they follow "store" in the /readyz body.
+			var nr interface{ NotReadyChecks() []string }
+			if errors.As(err, &nr) {
+				failed = append(failed, nr.NotReadyChecks()...)
+			}
 		}
 	}
 	if max := s.cfg.MaxConns; max > 0 && s.nconns.Load() >= int64(max) {

@@ -63,10 +63,14 @@ func (h *hub) publish(ctx context.Context, c *conn, frame []byte, hdr relay.Head
 	case errors.Is(err, store.ErrStoreFull):
 		m.publish.WithLabelValues("store_full").Inc()
 		c.closeWith(relay.CloseStoreFull, reasonStoreFull)
-	default:
+	case errors.Is(err, store.ErrUnavailable), errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
 		m.publish.WithLabelValues("backend_error").Inc()
-		h.s.log.Warn("publish failed", "conn", c.idHex, "err", err)
+		h.s.log.Warn("publish failed: backend unavailable", "conn", c.idHex, "err", err)
 		c.closeWith(relay.CloseTryAgainLater, reasonBackendUnavailable)
+	default: // a backend that answers but refuses (§8.9 "script error"): the operator's problem
+		m.publish.WithLabelValues("backend_error").Inc()
+		h.s.log.Error("publish failed: backend error", "conn", c.idHex, "err", err)
+		c.closeWith(relay.CloseInternalError, reasonBackendUnavailable)
 	}
 	return false
 }

@@ -7,14 +7,35 @@ import (
 	"github.com/tandem-mpc/tandem/relay"
 )
 
-// Resync implements store.Sink: re-Ask every id with a live local waiter, on the worker.
+// Resync implements store.Sink: re-Ask ids with a live local waiter, on the worker. The
+// reason is the trigger of tandem_relay_reconcile_runs_total (resubscribe, probe, periodic,
+// unsynced, epoch). A periodic resync (§8.6) only re-asks waiters older than
+// periodicResyncAge that have received nothing yet; every other reason re-asks every id.
 func (h *hub) Resync(reason string) {
-	h.s.log.Info("store resync", "reason", reason)
-	h.submit(func() { h.resync(false) })
+	if reason != "periodic" {
+		h.s.log.Info("store resync", "reason", reason)
+	}
+	mode := resyncAll
+	if reason == "periodic" {
+		mode = resyncStale
+	}
+	h.submit(func() { h.resync(mode, reason) })
 }
 
-// resync re-asks every id with a live waiter (onlyUnsynced: only those whose ask failed).
-func (h *hub) resync(onlyUnsynced bool) {
+// Resync modes.
+const (
+	resyncAll      = iota // every id with a live waiter
+	resyncUnsynced        // ids whose Store.Ask failed
+	resyncStale           // ids with a waiter older than periodicResyncAge that got nothing
+)
+
+// periodicResyncAge is the age from which a waiter that received nothing is re-asked by the
+// periodic resync (§8.6).
+const periodicResyncAge = 5 * time.Second
+
+// resync re-asks the ids that mode selects.
+func (h *hub) resync(mode int, trigger string) {
+	h.s.m.reconcileRuns.WithLabelValues(trigger).Inc()
 	now := time.Now()
 	type item struct {
 		id  relay.MsgID
@@ -24,9 +45,12 @@ func (h *hub) resync(onlyUnsynced bool) {
 	h.mu.Lock()
 	for id, list := range h.ids {
 		var ttl time.Duration
-		want := !onlyUnsynced
+		want := mode == resyncAll
 		for _, w := range list {
-			if w.unsynced {
+			switch {
+			case w.unsynced:
+				want = true
+			case mode == resyncStale && !w.gotFirst && now.Sub(w.askedAt) >= periodicResyncAge:
 				want = true
 			}
 			if r := w.deadline.Sub(now); r > ttl {
@@ -82,7 +106,8 @@ func (h *hub) Reset(reason string) {
 	h.s.m.storeResets.Inc()
 	h.s.log.Warn("store reset", "reason", reason, "mode", h.s.cfg.OnStoreReset)
 	if h.s.cfg.OnStoreReset == OnResetKeep {
-		h.Resync("store reset")
+		h.s.log.Info("store resync", "reason", "epoch")
+		h.submit(func() { h.resync(resyncAll, "epoch") })
 		return
 	}
 	conns := h.s.connSnapshot()
@@ -149,6 +174,6 @@ func (h *hub) sweep(now time.Time) {
 		h.s.readiness(context.Background()) // keeps tandem_relay_ready current without scrapes of /readyz
 	}
 	if retry {
-		h.submit(func() { h.resync(true) })
+		h.submit(func() { h.resync(resyncUnsynced, "unsynced") })
 	}
 }

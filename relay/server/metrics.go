@@ -37,6 +37,7 @@ type metrics struct {
 	expiryLag         prometheus.Histogram
 	ratelimited       *prometheus.CounterVec
 	reconcileIDs      prometheus.Counter
+	reconcileRuns     *prometheus.CounterVec
 	storeResets       prometheus.Counter
 	shutdownPhase     prometheus.Gauge
 	panics            prometheus.Counter
@@ -95,6 +96,8 @@ func newMetrics(reg *prometheus.Registry, version, backend string, stats func() 
 			Help: "Rate-limit refusals."}, []string{"scope"}),
 		reconcileIDs: prometheus.NewCounter(prometheus.CounterOpts{Namespace: ns, Name: "reconcile_ids_total",
 			Help: "Ids re-asked by a resync."}),
+		reconcileRuns: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: ns, Name: "reconcile_runs_total",
+			Help: "Resyncs by trigger."}, []string{"trigger"}),
 		storeResets: prometheus.NewCounter(prometheus.CounterOpts{Namespace: ns, Name: "store_resets_total",
 			Help: "Store resets reported by the backend."}),
 		shutdownPhase: prometheus.NewGauge(prometheus.GaugeOpts{Namespace: ns, Name: "shutdown_phase",
@@ -106,7 +109,7 @@ func newMetrics(reg *prometheus.Registry, version, backend string, stats func() 
 		m.handshakeRejected, m.disconnects, m.connDuration, m.framesReceived, m.framesSent,
 		m.receivedBytes, m.sentBytes, m.publishBytes, m.publish, m.ask, m.ttlClamped, m.pendingAsks,
 		m.deliveries, m.deliverEnqueue, m.sendQueueWait, m.askWait, m.claims, m.expired,
-		m.expiryLag, m.ratelimited, m.reconcileIDs, m.storeResets, m.shutdownPhase, m.panics} {
+		m.expiryLag, m.ratelimited, m.reconcileIDs, m.reconcileRuns, m.storeResets, m.shutdownPhase, m.panics} {
 		f(c)
 	}
 	f(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Namespace: ns, Name: "stored_bytes",

@@ -69,6 +69,7 @@ type Server struct {
 	stopped atomic.Bool
 
 	refusals refusalLog
+	backend  backendMetricsOnce
 }
 
 // New returns a Server with cfg and the store built by newStore (nil: memstore).

@@ -54,6 +54,9 @@ type NotReadyError struct {
 	Checks []string // ping, subscription, probe, epoch, backend, store_full
 }
 
+// NotReadyChecks returns the failing checks; relay/server lists them in the /readyz body.
+func (e *NotReadyError) NotReadyChecks() []string { return e.Checks }
+
 func (e *NotReadyError) Error() string {
 	return "redisstore: not ready: " + strings.Join(e.Checks, ",")
 }

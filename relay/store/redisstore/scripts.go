@@ -25,12 +25,17 @@ const (
 )
 
 // publishScript is WIRE.md §8.3 "publish". KEYS = [m, w, c1 … cN]; ARGV = [frame, digest,
-// ttl_ms, conn, ip, ip_limit, inbox_prefix]. Every check comes before the first write, and
-// the first write is the SET that adds data, so an OOM refusal leaves nothing behind.
+// ttl_ms, conn, ip, ip_limit, inbox_prefix, self]. Every check comes before the first write,
+// and the first write is the SET that adds data, so an OOM refusal leaves nothing behind.
+// One addition to §8.3: when the publishing instance (self) is itself among the live members
+// of w, the script does not PUBLISH to its inbox but returns a third element 1, and the store
+// calls Sink.Deliver before Publish returns, as the memory store does (so a waiter on the
+// publishing instance that the next frame of the same connection removes, say by an UNASK,
+// still gets what was published while it was registered).
 var publishScript = redis.NewScript(`-- tandem relay v1 publish
 local n = #KEYS - 2
 local frame, digest, ttl = ARGV[1], ARGV[2], tonumber(ARGV[3])
-local conn, ip, iplimit, inbox = ARGV[4], ARGV[5], tonumber(ARGV[6]), ARGV[7]
+local conn, ip, iplimit, inbox, self = ARGV[4], ARGV[5], tonumber(ARGV[6]), ARGV[7], ARGV[8]
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local stale, free, ipcount, owns = {}, nil, 0, false
@@ -57,16 +62,20 @@ end
 local function notify(slot)
   redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
   local members = redis.call('ZRANGE', KEYS[2], 0, -1)
-  if #members > 0 then
-    local msg = string.char(1) .. string.char(slot) .. digest .. frame
-    for _, member in ipairs(members) do
+  local mine = 0
+  local msg = nil
+  for _, member in ipairs(members) do
+    if member == self then
+      mine = 1
+    else
+      if not msg then msg = string.char(1) .. string.char(slot) .. digest .. frame end
       redis.call('PUBLISH', inbox .. member, msg)
     end
   end
+  return mine
 end
 if ttl <= 0 then
-  notify(0)
-  return {5}
+  return {5, 0, notify(0)}
 end
 if not free then
   return {3}
@@ -80,8 +89,7 @@ local pttl = redis.call('PTTL', KEYS[1])
 if pttl < ttl then
   redis.call('PEXPIRE', KEYS[1], ttl)
 end
-notify(free)
-return {1, free}
+return {1, free, notify(free)}
 `)
 
 // askScript is WIRE.md §8.3 "ask". KEYS = [m, w, c1 … cN]; ARGV = [instance, ttl_ms]. The

@@ -138,7 +138,7 @@ func (s *Store) Publish(ctx context.Context, req *store.PublishRequest) (store.P
 		ip = req.From.IP.Masked().String()
 	}
 	args := []any{req.Frame, req.Digest[:], ttlMillis(ttl), connKey(req.From.Conn), ip,
-		s.cfg.Limits.MaxCandidatesPerIP, s.inboxPfx}
+		s.cfg.Limits.MaxCandidatesPerIP, s.inboxPfx, s.instance}
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.OpTimeout)
 	defer cancel()
 	start := time.Now()
@@ -152,13 +152,17 @@ func (s *Store) Publish(ctx context.Context, req *store.PublishRequest) (store.P
 		return 0, e
 	}
 	s.succeed()
-	status, err := parsePublishReply(reply)
+	status, slot, mine, err := parsePublishReply(reply, s.n)
 	if err != nil {
 		s.m.OpError("publish", kindScript)
 		return 0, &BackendError{Op: "publish", Kind: kindScript, Err: err}
 	}
 	if status == store.Stored {
 		s.oom.Store(false)
+	}
+	if mine {
+		s.sink.Deliver(req.ID, store.Candidate{Frame: req.Frame, Digest: req.Digest, Slot: slot,
+			OneReceiver: binary.LittleEndian.Uint16(req.Frame[34:36])&relay.FlagOneReceiver != 0})
 	}
 	return status, nil
 }
@@ -326,29 +330,40 @@ func randomHex(n int) string {
 	return hex.EncodeToString(b)
 }
 
-// parsePublishReply maps the publish script's reply to a status.
-func parsePublishReply(reply any) (store.PublishStatus, error) {
+// parsePublishReply maps the publish script's reply {result[, slot, self_notified]} to a
+// status, the slot of a stored (or TTL-0, slot 0) candidate and whether this instance has a
+// live waiter to notify in-process.
+func parsePublishReply(reply any, n int) (status store.PublishStatus, slot uint8, mine bool, err error) {
 	arr, ok := reply.([]any)
-	if !ok || len(arr) == 0 {
-		return 0, fmt.Errorf("publish: unexpected reply %T", reply)
+	if !ok || len(arr) == 0 || len(arr) > 3 {
+		return 0, 0, false, fmt.Errorf("publish: unexpected reply %T", reply)
 	}
-	code, ok := arr[0].(int64)
-	if !ok {
-		return 0, fmt.Errorf("publish: unexpected result %T", arr[0])
+	ints := make([]int64, len(arr))
+	for i, v := range arr {
+		x, ok := v.(int64)
+		if !ok {
+			return 0, 0, false, fmt.Errorf("publish: unexpected element %T", v)
+		}
+		ints[i] = x
 	}
-	switch code {
-	case resStored:
-		return store.Stored, nil
+	switch ints[0] {
+	case resStored, resDeliveredUnstored:
+		if len(ints) != 3 || ints[1] < 0 || ints[1] > int64(n) || (ints[0] == resStored) != (ints[1] > 0) {
+			return 0, 0, false, fmt.Errorf("publish: malformed reply %v", ints)
+		}
+		status = store.Stored
+		if ints[0] == resDeliveredUnstored {
+			status = store.DeliveredUnstored
+		}
+		return status, uint8(ints[1]), ints[2] == 1, nil
 	case resDuplicate:
-		return store.Duplicate, nil
+		return store.Duplicate, 0, false, nil
 	case resCandidatesFull:
-		return store.CandidatesFull, nil
+		return store.CandidatesFull, 0, false, nil
 	case resContributorLimit:
-		return store.ContributorLimit, nil
-	case resDeliveredUnstored:
-		return store.DeliveredUnstored, nil
+		return store.ContributorLimit, 0, false, nil
 	}
-	return 0, fmt.Errorf("publish: unknown result %d", code)
+	return 0, 0, false, fmt.Errorf("publish: unknown result %d", ints[0])
 }
 
 // parseAskReply parses the flat [k, digest, claimed, frame, …] reply of the ask script. Slots
