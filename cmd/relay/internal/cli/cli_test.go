@@ -237,7 +237,7 @@ func TestSubcommands(t *testing.T) {
 	assert.True(t, strings.HasPrefix(out.String(), "relay "))
 	assert.Equal(t, 2, Main(context.Background(), []string{"frobnicate"}, nil, io.Discard, io.Discard, nil))
 	assert.Equal(t, 1, Main(context.Background(), []string{"healthcheck", "--admin", ""}, nil, io.Discard, io.Discard, nil))
-	assert.Equal(t, 1, Main(context.Background(), []string{"--store", "redis", "--listen", "127.0.0.1:0", "--admin", ""}, nil, io.Discard, io.Discard, nil))
+	assert.Equal(t, 1, Main(context.Background(), []string{"--store", "redis", "--redis-url", "http://not-redis", "--listen", "127.0.0.1:0", "--admin", ""}, nil, io.Discard, io.Discard, nil))
 	assert.Equal(t, 0, Main(context.Background(), []string{"-h"}, nil, io.Discard, io.Discard, nil))
 }
 

@@ -33,10 +33,21 @@ type Options struct {
 	RedisURL        string
 	RedisPrefix     string
 	RedisPassFile   string
+	Redis           RedisOptions
 	TLSCert, TLSKey string
 	ShutdownTimeout time.Duration
 	LogFormat       string
 	LogLevel        string
+}
+
+// RedisOptions are the Redis flags of WIRE.md §9.1 beyond the URL, prefix and password file.
+type RedisOptions struct {
+	ProbeInterval     time.Duration // --redis-probe-interval (2s)
+	ReconcileInterval time.Duration // --redis-reconcile-interval (5s)
+	WaitReplicas      int           // --redis-wait-replicas (0)
+	SentinelMaster    string        // --redis-sentinel-master
+	SentinelAddrs     []string      // --redis-sentinel-addrs
+	ClusterAddrs      []string      // --redis-cluster-addrs
 }
 
 // option is one flag with its environment variable.
@@ -70,6 +81,7 @@ func Load(args []string, environ []string, stderr io.Writer) (*Options, []string
 		Store:           "memory",
 		RedisURL:        "redis://localhost:6379/0",
 		RedisPrefix:     "tandem:relay:",
+		Redis:           RedisOptions{ProbeInterval: 2 * time.Second, ReconcileInterval: 5 * time.Second},
 		ShutdownTimeout: 25 * time.Second,
 		LogFormat:       "json",
 		LogLevel:        "info",
@@ -93,6 +105,18 @@ func Load(args []string, environ []string, stderr io.Writer) (*Options, []string
 		{name: "redis-prefix", help: "Redis key prefix", set: str(&o.RedisPrefix)},
 		{name: "redis-password-file", help: "file with the Redis password", set: str(&o.RedisPassFile)},
 		{name: "redis-op-timeout", help: "store operation timeout (PUB retries end with 1013)", set: dur(&c.StoreOpTimeout)},
+		{name: "redis-probe-interval", help: "inbox self-probe period", set: dur(&o.Redis.ProbeInterval)},
+		{name: "redis-reconcile-interval", help: "periodic re-ask of waiters that got nothing", set: dur(&o.Redis.ReconcileInterval)},
+		{name: "redis-wait-replicas", help: "WAIT for this many replicas after each publish (0 = off)", set: intv(&o.Redis.WaitReplicas, false)},
+		{name: "redis-sentinel-master", help: "Sentinel master name (with --redis-sentinel-addrs)", set: str(&o.Redis.SentinelMaster)},
+		{name: "redis-sentinel-addrs", help: "comma-separated Sentinel host:port list", set: func(v string) error {
+			o.Redis.SentinelAddrs = splitList(v)
+			return nil
+		}},
+		{name: "redis-cluster-addrs", help: "comma-separated Redis Cluster host:port list", set: func(v string) error {
+			o.Redis.ClusterAddrs = splitList(v)
+			return nil
+		}},
 		{name: "on-store-reset", help: "close or keep", set: str(&c.OnStoreReset)},
 		{name: "tls-cert", help: "TLS certificate file for the public listener", set: str(&o.TLSCert)},
 		{name: "tls-key", help: "TLS key file for the public listener", set: str(&o.TLSKey)},
@@ -260,6 +284,10 @@ func (o *Options) Redacted() []any {
 	}
 	return []any{
 		"listen", o.Listen, "admin", o.Admin, "store", o.Store, "redis_url", redisURL,
+		"redis_prefix", o.RedisPrefix, "redis_password_file", o.RedisPassFile != "",
+		"redis_probe_interval", o.Redis.ProbeInterval.String(), "redis_reconcile_interval", o.Redis.ReconcileInterval.String(),
+		"redis_wait_replicas", o.Redis.WaitReplicas, "redis_sentinel_master", o.Redis.SentinelMaster,
+		"redis_sentinel_addrs", o.Redis.SentinelAddrs, "redis_cluster_addrs", o.Redis.ClusterAddrs,
 		"tls", o.TLSCert != "", "max_frame_bytes", c.MaxFrameBytes, "max_ttl", c.MaxTTL.String(),
 		"max_candidates", c.MaxCandidates, "max_candidates_per_ip", c.MaxCandidatesPerIP,
 		"max_pending_asks", c.MaxPendingAsks, "max_stored_bytes", c.MaxStoredBytes,

@@ -21,6 +21,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/tandem-mpc/tandem/relay/server"
+	"github.com/tandem-mpc/tandem/relay/store"
+	"github.com/tandem-mpc/tandem/relay/store/redisstore"
 )
 
 // Version is the relay's version, set at build time with
@@ -94,15 +96,19 @@ func newLogger(o *Options, w io.Writer) (*slog.Logger, error) {
 
 // serve runs the relay until ctx ends, then shuts it down gracefully (§9.5).
 func serve(ctx context.Context, o *Options, log *slog.Logger, stdout io.Writer, hup <-chan os.Signal) error {
-	if o.Store == "redis" {
-		return errors.New("--store redis is not yet supported by this build; use --store memory")
-	}
 	cfg := o.Server
 	cfg.Logger = log
 	cfg.Version = version()
 	cfg.BackendName = o.Store
-	srv, err := server.New(cfg, nil)
-	if err != nil {
+	srv := &server.Server{Config: cfg}
+	if o.Store == "redis" {
+		factory, err := redisFactory(ctx, o, srv)
+		if err != nil {
+			return err
+		}
+		srv.NewStore = factory
+	}
+	if err := srv.Init(); err != nil {
 		return err
 	}
 	reg := srv.Registry()
@@ -218,7 +224,7 @@ func serve(ctx context.Context, o *Options, log *slog.Logger, stdout io.Writer, 
 	log.Info("shutdown: signal received", "timeout", o.ShutdownTimeout.String())
 	sctx, cancel := context.WithTimeout(context.Background(), o.ShutdownTimeout)
 	defer cancel()
-	err = srv.Shutdown(sctx)
+	err := srv.Shutdown(sctx)
 	if adminSrv != nil {
 		_ = adminSrv.Shutdown(sctx)
 	}
@@ -228,6 +234,40 @@ func serve(ctx context.Context, o *Options, log *slog.Logger, stdout io.Writer, 
 	}
 	log.Info("shutdown complete")
 	return nil
+}
+
+// redisFactory returns the StoreFactory of --store redis (WIRE.md §8): a redisstore with the
+// server's limits, logger and backend metrics. The password comes from --redis-password-file
+// when set (it overrides one in the URL).
+func redisFactory(ctx context.Context, o *Options, srv *server.Server) (server.StoreFactory, error) {
+	password := ""
+	if o.RedisPassFile != "" {
+		b, err := os.ReadFile(o.RedisPassFile)
+		if err != nil {
+			return nil, fmt.Errorf("redis password file: %w", err)
+		}
+		password = strings.TrimRight(string(b), "\r\n")
+		if password == "" {
+			return nil, errors.New("redis password file is empty")
+		}
+	}
+	return func(sink store.Sink) (store.Store, error) {
+		return redisstore.New(ctx, redisstore.Config{
+			URL:               o.RedisURL,
+			Password:          password,
+			SentinelMaster:    o.Redis.SentinelMaster,
+			SentinelAddrs:     o.Redis.SentinelAddrs,
+			ClusterAddrs:      o.Redis.ClusterAddrs,
+			Prefix:            o.RedisPrefix,
+			Limits:            srv.StoreLimits(),
+			OpTimeout:         o.Server.StoreOpTimeout,
+			ProbeInterval:     o.Redis.ProbeInterval,
+			ReconcileInterval: o.Redis.ReconcileInterval,
+			WaitReplicas:      o.Redis.WaitReplicas,
+			Logger:            srv.Logger(),
+			Metrics:           srv.BackendMetrics(),
+		}, sink)
+	}, nil
 }
 
 // healthcheck GETs /readyz on the admin address: exit 0 when ready, 1 otherwise.
