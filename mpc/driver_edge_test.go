@@ -126,20 +126,28 @@ func TestRunEngineContract(t *testing.T) {
 }
 
 // A terminal transport failure (reconnect disabled, connection dropped) is a TransportError.
+// The drop happens in round 2, once the relay surely registered both connections.
 func TestRunTransportFailed(t *testing.T) {
 	rl := mpctest.NewRelay(t, nil)
 	s := mpctest.NewSession(t, rl, mpctest.WithClientOptions(&relay.ClientOptions{Backoff: relay.Backoff{Disable: true}}))
-	pa, _ := mpctest.Pair(mpctest.SignedRounds(2), seed(83))
-	cfgA, _ := s.Configs()
-	pa.Hook = func(context.Context, int, []mpc.Inbound) error { rl.DropConnections(nil); return nil }
+	pa, pb := mpctest.Pair(mpctest.SignedRounds(3), seed(83))
+	cfgA, cfgB := s.Configs()
+	pa.Hook = func(_ context.Context, r int, _ []mpc.Inbound) error {
+		if r == 2 {
+			rl.DropConnections(nil)
+		}
+		return nil
+	}
 	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
 	defer cancel()
-	err := mpc.Run(ctx, cfgA, pa)
-	var te *mpc.TransportError
-	require.ErrorAs(t, err, &te, "got %v", err)
-	var ce *relay.CloseError
-	require.ErrorAs(t, err, &ce)
-	assert.Equal(t, relay.CloseAbnormal, ce.Code)
+	errA, errB := mpctest.RunPair(ctx, cfgA, cfgB, pa, pb)
+	for _, err := range []error{errA, errB} {
+		var te *mpc.TransportError
+		require.ErrorAs(t, err, &te, "got %v", err)
+		var ce *relay.CloseError
+		require.ErrorAs(t, err, &ce)
+		assert.Equal(t, relay.CloseAbnormal, ce.Code)
+	}
 }
 
 // A Scope closed under a running session: its Messages channel closes, a TransportError.
@@ -159,21 +167,46 @@ func TestRunScopeClosed(t *testing.T) {
 	require.ErrorIs(t, err, relay.ErrClosed)
 }
 
-// A disconnect during a session that then times out is reported in LastTransportErr.
+// A disconnect during a session that then times out is reported in LastTransportErr. The
+// connections drop in round 2 (both registered by then); B then withholds round 2.
 func TestRunTimeoutAfterDisconnect(t *testing.T) {
 	rl := mpctest.NewRelay(t, nil)
 	s := mpctest.NewSession(t, rl, mpctest.WithClientOptions(fastBackoff))
-	pa, _ := mpctest.Pair(mpctest.SignedRounds(2), seed(85))
-	cfgA, _ := s.Configs()
-	pa.Hook = func(context.Context, int, []mpc.Inbound) error { rl.DropConnections(nil); return nil }
-	ctx, cancel := context.WithTimeout(t.Context(), 500*time.Millisecond)
-	defer cancel()
-	err := mpc.Run(ctx, cfgA, pa)
+	pa, pb := mpctest.Pair(mpctest.SignedRounds(3), seed(85))
+	cfgA, cfgB := s.Configs()
+	pa.Hook = func(_ context.Context, r int, _ []mpc.Inbound) error {
+		if r == 2 {
+			rl.DropConnections(nil)
+		}
+		return nil
+	}
+	release := make(chan struct{})
+	pb.Hook = func(ctx context.Context, r int, _ []mpc.Inbound) error {
+		if r == 2 {
+			select {
+			case <-release:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+		return nil
+	}
+	ctxA, cancelA := context.WithTimeout(t.Context(), 500*time.Millisecond)
+	defer cancelA()
+	ctxB, cancelB := context.WithTimeout(t.Context(), 5*time.Second)
+	defer cancelB()
+	errB := make(chan error, 1)
+	go func() { errB <- mpc.Run(ctxB, cfgB, pb) }()
+	err := mpc.Run(ctxA, cfgA, pa)
+	close(release)
 	te := requireTimeout(t, err)
 	require.Error(t, te.LastTransportErr)
 	var ce *relay.CloseError
 	require.ErrorAs(t, err, &ce, "Unwrap reaches the transport error")
 	assert.Contains(t, te.Error(), "last transport error")
+	var pe *mpc.PeerAbortedError
+	require.ErrorAs(t, <-errB, &pe)
+	assert.Equal(t, mpc.AbortTimeout, pe.Code)
 }
 
 // Junk under the ABORT ids (forged aborts) is dropped and never ends the session.
