@@ -76,3 +76,33 @@ func TestRunHappyPath(t *testing.T) {
 		}
 	}
 }
+
+// Plans whose KEX carriers fall in different places (§12.3): one side's carrier is a plan slot
+// and the other's is inserted, both inserted after an empty round, encrypted from round 1,
+// no encryption at all, and a broadcast carrier.
+func TestRunCarrierPlacement(t *testing.T) {
+	S, B, E, sl := mpctest.S, mpctest.B, mpctest.E, mpctest.Slots
+	plans := map[string][]mpctest.ToyRound{
+		"one-sided-signed-round": {{P0: sl(S(0))}, {P0: sl(E(0)), P1: sl(E(0))}, {P1: sl(E(1))}},
+		"empty-first-round":      {{}, {P0: sl(E(0)), P1: sl(E(0))}},
+		"encrypted-round-1":      {{P0: sl(E(0)), P1: sl(E(0))}, {P0: sl(E(1))}},
+		"signed-only":            mpctest.SignedRounds(3),
+		"broadcast-carrier":      {{P0: sl(B(4), S(1)), P1: sl(S(2))}, {P1: sl(E(0)), P0: sl(E(0))}},
+		"carrier-in-round-2":     {{P1: sl(S(0))}, {P0: sl(S(0)), P1: sl(B(1))}, {P0: sl(E(0)), P1: sl(E(0))}},
+		"single-round-one-way":   {{P0: sl(E(0))}},
+	}
+	for name, rounds := range plans {
+		t.Run(name, func(t *testing.T) {
+			rl := mpctest.NewRelay(t, nil)
+			s := mpctest.NewSession(t, rl)
+			pa, pb := mpctest.Pair(rounds, seed(90))
+			cfgA, cfgB := s.Configs()
+			ctx, cancel := context.WithTimeout(t.Context(), 8*time.Second)
+			defer cancel()
+			errA, errB := mpctest.RunPair(ctx, cfgA, cfgB, pa, pb)
+			require.NoError(t, errA)
+			require.NoError(t, errB)
+			requireSameTranscript(t, pa, pb)
+		})
+	}
+}
