@@ -22,6 +22,12 @@
 // *engineerr.Error with the §10.4 reason and the culprit; none locks (§10.3, Appendix C
 // item 6).
 //
+// A payload of a later round offered to an earlier state (§10.1 rules 3 and 7) is ignored
+// too: holding an early payload is the driver's job (WIRE.md §12.5), which offers it again
+// once this party has reached that round. A payload of an earlier round with the right
+// binding is a duplicate (ignored) if byte-identical and Equivocation (blame the peer, no
+// lock) if not (rule 6); with a wrong binding it is ignored (rule 4 comes first).
+//
 // # Security model
 //
 // The peer may be malicious; the transport authenticates and encrypts payloads (§1.3). The

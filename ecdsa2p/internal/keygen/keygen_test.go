@@ -85,6 +85,10 @@ func TestKnownAnswerKeygen(t *testing.T) {
 
 // The run does not depend on the Batch (§2.7: draws happen before parallel work).
 func TestKeygenParallelBatchSameOutput(t *testing.T) {
+	if raceEnabled {
+		t.Skip("slow under the race detector; package ot tests Parallel under -race")
+	}
+	t.Parallel()
 	in := testvec.DefaultKeygen()
 	in.Batch = ot.Parallel(2)
 	run, err := testvec.RunKeygen(in)
@@ -95,6 +99,7 @@ func TestKeygenParallelBatchSameOutput(t *testing.T) {
 // Properties of an honest run with fresh randomness (§12.1): the shares sum to the key, each
 // party's ChooserSeeds equal the peer's DeltaSeeds except at Δ, and the keyshares round-trip.
 func TestKeygenProperties(t *testing.T) {
+	t.Parallel()
 	in := testvec.DefaultKeygen()
 	in.Sources = [2]rng.Source{rng.System, rng.System}
 	run, err := testvec.RunKeygen(in)
