@@ -33,5 +33,5 @@ func Example() {
 	// Output:
 	// <nil> <nil>
 	// true true
-	// false 65873
+	// false 65875
 }
