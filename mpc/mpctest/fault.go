@@ -135,6 +135,11 @@ func (f *FaultTransport) Delivered() int {
 func (f *FaultTransport) Deliver(frames ...[]byte) bool {
 	for _, fr := range frames {
 		select {
+		case <-f.stop:
+			return false
+		default:
+		}
+		select {
 		case f.out <- slices.Clone(fr):
 		case <-f.stop:
 			return false
