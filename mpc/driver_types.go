@@ -3,6 +3,7 @@ package mpc
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"time"
 
@@ -134,4 +135,44 @@ func (c *Config) withDefaults() Config {
 		d.Logger = slog.New(slog.DiscardHandler)
 	}
 	return d
+}
+
+// The payload of an ENCRYPTED slot is confidential (an export carries a key share in one),
+// and Config holds the instance id, which must stay confidential (doc.go, # Security model).
+// fmt prints struct fields by reflection, so both types redact themselves under every verb
+// and in slog.
+
+// String returns the round, slot and sizes; payload and frame bytes never print.
+func (in Inbound) String() string {
+	return fmt.Sprintf("mpc.Inbound{Round: %d, Slot: {Seq: %d, Kind: %s, Broadcast: %t}, Payload: %d bytes, Frame: %d bytes}",
+		in.Round, in.Slot.Seq, in.Slot.Kind, in.Slot.Broadcast, len(in.Payload), len(in.Frame))
+}
+
+// GoString is String.
+func (in Inbound) GoString() string { return in.String() }
+
+// Format writes String for every verb.
+func (in Inbound) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(in.String())) }
+
+// LogValue logs the round, slot and sizes.
+func (in Inbound) LogValue() slog.Value {
+	return slog.GroupValue(slog.Int("round", in.Round), slog.Uint64("seq", uint64(in.Slot.Seq)),
+		slog.String("kind", in.Slot.Kind.String()), slog.Int("payload_bytes", len(in.Payload)))
+}
+
+// String returns the label, the peer and the timings; the instance id never prints.
+func (c Config) String() string {
+	return fmt.Sprintf("mpc.Config{Protocol: %q, Instance: REDACTED, Peer: %s, DefaultTimeout: %s, Grace: %s, StallInterval: %s, MaxCandidates: %d}",
+		c.Protocol, c.Peer, c.DefaultTimeout, c.Grace, c.StallInterval, c.MaxCandidates)
+}
+
+// GoString is String.
+func (c Config) GoString() string { return c.String() }
+
+// Format writes String for every verb.
+func (c Config) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(c.String())) }
+
+// LogValue logs the label and the peer.
+func (c Config) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("protocol", c.Protocol), slog.String("peer", c.Peer.String()))
 }
