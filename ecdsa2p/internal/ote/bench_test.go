@@ -14,6 +14,8 @@ func BenchmarkSoftSpokenExtend512(b *testing.B) {
 	sess := testSession(b, "bench", 0, 1)
 	rnd := testrng.New("ote/bench")
 	b.ReportAllocs()
+	start := cpuTime()
+	defer reportCPU(b, start)
 	for b.Loop() {
 		_, msg, err := NewReceiver(sess, cs, rnd)
 		if err != nil {
