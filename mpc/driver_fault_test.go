@@ -325,3 +325,32 @@ func TestRunFaultTable(t *testing.T) {
 		assert.Less(t, time.Since(start), 20*time.Second)
 	})
 }
+
+// An instance id wrongly reused for a second session of the same parties: the relay still
+// holds the first session's frames, which authenticate again (WIRE.md §10.10: not covered),
+// and the senders' new frames are refused by the relay's per-address candidate limit. The
+// fresh ephemeral keys make the old ciphertexts useless, so the second session starves: a
+// timeout, never an abort and never a result.
+func TestRunInstanceReuse(t *testing.T) {
+	rl := mpctest.NewRelay(t, nil)
+	s := mpctest.NewSession(t, rl)
+	rounds := mpctest.FourRounds()
+	pa, pb := mpctest.Pair(rounds, seed(12))
+	cfgA, cfgB := s.Configs()
+	ctx, cancel := context.WithTimeout(t.Context(), 8*time.Second)
+	defer cancel()
+	errA, errB := mpctest.RunPair(ctx, cfgA, cfgB, pa, pb)
+	require.NoError(t, errA)
+	require.NoError(t, errB)
+
+	pa, pb = mpctest.Pair(rounds, seed(12))
+	ctx2, cancel2 := context.WithTimeout(t.Context(), time.Second)
+	defer cancel2()
+	errA, errB = mpctest.RunPair(ctx2, cfgA, cfgB, pa, pb)
+	for _, err := range []error{errA, errB} {
+		requireTimeoutOrPeerTimeout(t, err)
+	}
+	_, doneA := pa.Transcript()
+	_, doneB := pb.Transcript()
+	require.False(t, doneA || doneB, "no result from a session that reused an instance id")
+}
