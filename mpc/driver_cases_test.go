@@ -491,3 +491,56 @@ func TestRunTransportClosed(t *testing.T) {
 	require.ErrorIs(t, err, relay.ErrClosed)
 	assert.True(t, strings.HasPrefix(err.Error(), "mpc: transport failed: "))
 }
+
+// The relay stalls (Pause) for longer than the stall interval mid-session and resumes: the
+// queued frames and the stall re-sends are processed, and the session succeeds.
+func TestRunRelayPause(t *testing.T) {
+	rl := mpctest.NewRelay(t, nil)
+	s := mpctest.NewSession(t, rl)
+	pa, pb := mpctest.Pair(mpctest.FiveRounds(), seed(13))
+	resumed := make(chan struct{})
+	pa.Hook = func(_ context.Context, r int, _ []mpc.Inbound) error {
+		if r == 3 {
+			rl.Pause()
+			go func() { time.Sleep(300 * time.Millisecond); rl.Resume(); close(resumed) }()
+		}
+		return nil
+	}
+	cfgA, cfgB := s.Configs()
+	ctx, cancel := context.WithTimeout(t.Context(), 8*time.Second)
+	defer cancel()
+	errA, errB := mpctest.RunPair(ctx, cfgA, cfgB, pa, pb)
+	<-resumed
+	require.NoError(t, errA)
+	require.NoError(t, errB)
+	requireSameTranscript(t, pa, pb)
+}
+
+// A junk flood delivered straight to the driver (more than MaxCandidates distinct frames for
+// one id, which one relay never serves) spends the id's budget: the genuine frame is then
+// dropped unverified and the session times out, with bounded work.
+func TestRunCandidateBudget(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		r    int
+		slot mpc.Slot
+	}{{"signed", 3, mpctest.S(2)}, {"encrypted-buffered", 2, mpctest.E(0)}} {
+		t.Run(tc.name, func(t *testing.T) {
+			rl := mpctest.NewRelay(t, nil)
+			s := mpctest.NewSession(t, rl)
+			pa, pb := mpctest.Pair(mpctest.FiveRounds(), seed(14))
+			cfgA, cfgB := s.Configs()
+			cfgB.MaxCandidates = 3
+			id := s.ID(s.A, tc.r, tc.slot)
+			for i := range 5 {
+				s.B.Fault.Deliver(mpctest.JunkFrame(id, tc.slot.Kind, mpc.Tag(uint32(tc.r), tc.slot.Seq), false, 100+i))
+			}
+			ctx, cancel := context.WithTimeout(t.Context(), 1500*time.Millisecond)
+			defer cancel()
+			errA, errB := mpctest.RunPair(ctx, cfgA, cfgB, pa, pb)
+			te := requireTimeout(t, errB, id)
+			assert.Equal(t, 3, te.Rejected, "verification stops at the budget")
+			requireTimeoutOrPeerTimeout(t, errA)
+		})
+	}
+}
