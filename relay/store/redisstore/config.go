@@ -34,7 +34,7 @@ type Config struct {
 	// neither SentinelMaster nor ClusterAddrs is set.
 	URL string
 	// Password, when non-empty, overrides any password in the URL (--redis-password-file).
-	Password string
+	Password Password
 	// SentinelMaster and SentinelAddrs select a Sentinel deployment (go-redis failover
 	// client); ClusterAddrs selects Redis Cluster. The URL's database and TLS settings are
 	// not used then.
@@ -160,7 +160,7 @@ func (cfg *Config) newClient() (redis.UniversalClient, error) {
 		o.Protocol = 2
 		o.DisableIdentity = true
 		if cfg.Password != "" {
-			o.Password = cfg.Password
+			o.Password = cfg.Password.Reveal()
 		}
 	}
 	switch {
@@ -185,7 +185,7 @@ func (cfg *Config) newClient() (redis.UniversalClient, error) {
 	opt.Protocol = 2
 	opt.DisableIdentity = true
 	if cfg.Password != "" {
-		opt.Password = cfg.Password
+		opt.Password = cfg.Password.Reveal()
 	}
 	return redis.NewClient(opt), nil
 }

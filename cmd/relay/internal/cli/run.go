@@ -254,7 +254,7 @@ func redisFactory(ctx context.Context, o *Options, srv *server.Server) (server.S
 	return func(sink store.Sink) (store.Store, error) {
 		return redisstore.New(ctx, redisstore.Config{
 			URL:               o.RedisURL,
-			Password:          password,
+			Password:          redisstore.Password(password),
 			SentinelMaster:    o.Redis.SentinelMaster,
 			SentinelAddrs:     o.Redis.SentinelAddrs,
 			ClusterAddrs:      o.Redis.ClusterAddrs,
