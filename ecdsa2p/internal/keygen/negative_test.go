@@ -311,6 +311,9 @@ func TestKeygenValidOTPointSwapped(t *testing.T) {
 	t.Parallel()
 	_, err := runTampered(2, 0, put(k2Msg1+66*3, otherPoint(t, "swap")))
 	requireAbort(t, err, 3, engineerr.PPRFProofInvalid, 1)
+	if raceEnabled {
+		return
+	}
 	// B_{3,c_3} of P1's choice bit c_3 (the unused slot would only change the transcript).
 	cb := choiceBits(t, 0)
 	c3 := int(cb[0]>>3) & 1

@@ -17,7 +17,7 @@ const accumulatedKeygen = "5e11934c94f4573c932987dd9fa2ea3e2547543c5dafc3dc35bb2
 
 // CONVENTIONS.md #17: an accumulated test over many seeded runs, pinned to one digest.
 func TestAccumulatedKeygen(t *testing.T) {
-	if testing.Short() {
+	if testing.Short() || raceEnabled {
 		t.Skip("runs several keygens")
 	}
 	h := sha256.New()

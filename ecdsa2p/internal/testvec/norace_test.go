@@ -1,0 +1,5 @@
+//go:build !race
+
+package testvec_test
+
+const raceEnabled = false
