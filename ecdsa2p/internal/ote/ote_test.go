@@ -34,28 +34,62 @@ func TestSessionID(t *testing.T) {
 	}
 }
 
-// TestHasherMatchesPRG checks the midstate-caching hasher against the generic PRG.
+// TestHasherMatchesPRG checks both paths of the hasher (the sha2 templates and the transcript
+// Hasher) against the generic PRG, including a hasher reused across session ids.
 func TestHasherMatchesPRG(t *testing.T) {
-	sess := testSession(t, "hasher", 0, 1)
-	sid := sess.ID()
-	p := newHasher(sid)
-	rnd := testrng.New("ote/hasher")
-	for i := range 20 {
-		var key [32]byte
-		rnd.RandomBytes(key[:])
-		b, x := uint8(i*7%64), uint8(i%16)
-		var got [RowBytes]byte
-		p.expand80(&got, &key, b, x)
-		bb, xb := transcript.U8(b), transcript.U8(x)
-		want := transcript.PRG(transcript.LabelOTEExpand, RowBytes, key, sid[:], bb[:], xb[:])
-		require.Equal(t, want, got[:])
+	defer func(v bool) { fastHash = v }(fastHash)
+	for _, fast := range []bool{false, true} {
+		fastHash = fast
+		p := getHasher([32]byte{9})
+		for _, seed := range []string{"hasher", "hasher-2"} {
+			sess := testSession(t, seed, 0, 1)
+			sid := sess.ID()
+			putHasher(p)
+			p = getHasher(sid)
+			rnd := testrng.New("ote/hasher")
+			for i := range 20 {
+				var key [32]byte
+				rnd.RandomBytes(key[:])
+				b, x := uint8(i*7%64), uint8(i%16)
+				var got [RowBytes]byte
+				p.expand80(&got, &key, b, x)
+				bb, xb := transcript.U8(b), transcript.U8(x)
+				want := transcript.PRG(transcript.LabelOTEExpand, RowBytes, key, sid[:], bb[:], xb[:])
+				require.Equal(t, want, got[:], "fast=%v", fast)
 
-		j := i * 25
-		var pad [Width]modn.Scalar
-		p.pad(&pad, &key, uint16(j))
-		wantPad := refPad(sess, key[:], j)
-		require.True(t, scalarsEqual(&pad, &wantPad), "pad %d", j)
+				j := i * 25
+				var pad [Width]modn.Scalar
+				p.pad(&pad, &key, uint16(j))
+				wantPad := refPad(sess, key[:], j)
+				require.True(t, scalarsEqual(&pad, &wantPad), "fast=%v, pad %d", fast, j)
+			}
+		}
+		putHasher(p)
 	}
+}
+
+// TestGenericPath runs one whole extension with the transcript path of the hasher and checks
+// that it gives the same message and pads as the default path.
+func TestGenericPath(t *testing.T) {
+	cs, ds := testSeeds(t, "generic")
+	sess := testSession(t, "generic", 0, 1)
+	run := func(fast bool) ([]byte, *ReceiverOutput, *SenderOutput) {
+		defer func(v bool) { fastHash = v }(fastHash)
+		fastHash = fast
+		recv, msg, err := NewReceiver(sess, cs, testrng.New("ote/generic"))
+		require.NoError(t, err)
+		snd, err := NewSender(sess, ds)
+		require.NoError(t, err)
+		out, err := snd.Extend(msg)
+		require.NoError(t, err)
+		return msg, recv, out
+	}
+	m1, r1, o1 := run(false)
+	m2, r2, o2 := run(true)
+	require.Equal(t, m1, m2)
+	require.Equal(t, *r1.Pads(), *r2.Pads())
+	require.Equal(t, *o1.Pads0(), *o2.Pads0())
+	require.Equal(t, *o1.Pads1(), *o2.Pads1())
 }
 
 // TestExtensionCorrectness runs honest extensions over many seeds and checks PROTOCOL.md §12.1

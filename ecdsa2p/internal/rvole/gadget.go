@@ -1,10 +1,12 @@
 package rvole
 
 import (
+	"encoding/binary"
 	"sync"
 
 	"github.com/tandem-mpc/tandem/ecdsa2p/internal/ote"
 	"github.com/tandem-mpc/tandem/ecdsa2p/internal/ote/modn"
+	"github.com/tandem-mpc/tandem/ecdsa2p/internal/ote/sha2"
 	"github.com/tandem-mpc/tandem/internal/transcript"
 )
 
@@ -19,16 +21,21 @@ const (
 )
 
 // gadget sets g_j = H2S("tandem/v1/rvole/gadget", sid_ote, u16(j)) for j < 512
-// (PROTOCOL.md §6). The prefix E(label, sid_ote) is hashed once; the entries are independent
-// and computed in parts with the session's Runner. The gadget is public.
+// (PROTOCOL.md §6): the wide reduction of H(…, u8(0)) ‖ H(…, u8(1)). The entries are
+// independent and computed in parts with the session's Runner. The gadget is public.
 func gadget(g *[ote.OTs]modn.Scalar, sess ote.Session) {
+	if fastHash {
+		gadgetSHA2(g, sess)
+		return
+	}
 	sid := sess.ID()
 	p := transcript.NewPrefix(transcript.LabelRVOLEGadget, sid[:])
 	sess.Run(ote.Parts, func(part int) {
 		h := hasherPool.Get().(*transcript.Hasher)
 		defer hasherPool.Put(h) // the gadget is public: nothing to wipe
 		var wide [64]byte
-		for j := part * ote.OTs / ote.Parts; j < (part+1)*ote.OTs/ote.Parts; j++ {
+		lo, hi := rowRange(part)
+		for j := lo; j < hi; j++ {
 			h.ResetPrefix(p)
 			h.FieldU16(uint16(j))
 			h.Mark()
@@ -39,6 +46,47 @@ func gadget(g *[ote.OTs]modn.Scalar, sess ote.Session) {
 			d1 := h.Sum()
 			copy(wide[:32], d0[:])
 			copy(wide[32:], d1[:])
+			g[j] = modn.FromWide(&wide)
+		}
+	})
+}
+
+// fastHash selects gadgetSHA2 (the SHA extensions). A variable so that tests can compare both.
+var fastHash = sha2.Accelerated()
+
+// The gadget message E("tandem/v1/rvole/gadget", sid_ote, u16(j), u8(h)) is 89 bytes and pads
+// to two blocks; the first holds only the label and sid_ote, so it is compressed once per
+// session and every hash costs one block.
+const (
+	gadgetJOff = 8 + len(transcript.LabelRVOLEGadget) + 8 + 32 + 8
+	gadgetHOff = gadgetJOff + 2 + 8
+	gadgetLen  = gadgetHOff + 1
+)
+
+// gadgetSHA2 is gadget with package sha2: the session's first block is compressed once.
+func gadgetSHA2(g *[ote.OTs]modn.Scalar, sess ote.Session) {
+	sid := sess.ID()
+	j0, h0 := transcript.U16(0), transcript.U8(0)
+	var tmpl [2 * sha2.BlockSize]byte
+	if len(transcript.AppendE(tmpl[:0], transcript.LabelRVOLEGadget, sid[:], j0[:], h0[:])) != gadgetLen {
+		panic("rvole: internal error: gadget message layout")
+	}
+	copy(tmpl[gadgetLen:], sha2.Pad(gadgetLen))
+	mid := sha2.IV
+	mid.Blocks(tmpl[:sha2.BlockSize])
+	sess.Run(ote.Parts, func(part int) {
+		m := tmpl // each part patches its own copy
+		var wide [64]byte
+		lo, hi := rowRange(part)
+		for j := lo; j < hi; j++ {
+			binary.BigEndian.PutUint16(m[gadgetJOff:], uint16(j))
+			for h := range 2 {
+				m[gadgetHOff] = byte(h)
+				s := mid
+				s.Blocks(m[sha2.BlockSize:])
+				d := s.Bytes()
+				copy(wide[32*h:], d[:])
+			}
 			g[j] = modn.FromWide(&wide)
 		}
 	})
