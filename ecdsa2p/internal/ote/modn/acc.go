@@ -167,6 +167,80 @@ func reduce(x *[9]uint64) Scalar {
 	return condSubN(&Scalar{r0, r1, r2, r3}, 0)
 }
 
+// reduce512 is reduce for x < 2^512 (x[8] = 0), with the smaller bounds that allow:
+//
+//	x = L + H·2^256, H < 2^256   → m = L + H·c < 2^386 (m6 < 4)
+//	m = L + H·2^256, H < 2^130   → p = L + H·c < 2^260 (p4 < 16)
+//	p = L + H·2^256, H < 16      → r = L + H·c < 2^256 + 2^133
+//	r = L + b·2^256, b ∈ {0, 1}  → L + b·c < 2^256
+func reduce512(x *[9]uint64) Scalar {
+	var a acc3
+	h0, h1, h2, h3 := x[4], x[5], x[6], x[7]
+	a.add(x[0])
+	a.muladd(h0, c0)
+	m0 := a.extract()
+	a.add(x[1])
+	a.muladd(h0, c1)
+	a.muladd(h1, c0)
+	m1 := a.extract()
+	a.add(x[2])
+	a.add(h0)
+	a.muladd(h1, c1)
+	a.muladd(h2, c0)
+	m2 := a.extract()
+	a.add(x[3])
+	a.add(h1)
+	a.muladd(h2, c1)
+	a.muladd(h3, c0)
+	m3 := a.extract()
+	a.add(h2)
+	a.muladd(h3, c1)
+	m4 := a.extract()
+	a.add(h3)
+	m5 := a.extract()
+	m6 := a.extract()
+
+	a.add(m0)
+	a.muladd(m4, c0)
+	p0 := a.extract()
+	a.add(m1)
+	a.muladd(m4, c1)
+	a.muladd(m5, c0)
+	p1 := a.extract()
+	a.add(m2)
+	a.add(m4)
+	a.muladd(m5, c1)
+	a.muladd(m6, c0)
+	p2 := a.extract()
+	a.add(m3)
+	a.add(m5)
+	a.muladd(m6, c1)
+	p3 := a.extract()
+	a.add(m6)
+	p4 := a.extract()
+
+	a.add(p0)
+	a.muladd(p4, c0)
+	r0 := a.extract()
+	a.add(p1)
+	a.muladd(p4, c1)
+	r1 := a.extract()
+	a.add(p2)
+	a.add(p4)
+	r2 := a.extract()
+	a.add(p3)
+	r3 := a.extract()
+	b := a.extract()
+
+	m := -b
+	var carry uint64
+	r0, carry = bits.Add64(r0, c0&m, 0)
+	r1, carry = bits.Add64(r1, c1&m, carry)
+	r2, carry = bits.Add64(r2, 1&m, carry)
+	r3, _ = bits.Add64(r3, 0, carry)
+	return condSubN(&Scalar{r0, r1, r2, r3}, 0)
+}
+
 // acc3 is a 192-bit accumulator t0 + t1·2^64 + t2·2^128 for column sums.
 type acc3 struct{ t0, t1, t2 uint64 }
 

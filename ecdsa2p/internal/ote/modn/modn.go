@@ -44,7 +44,7 @@ func FromWide(b *[64]byte) Scalar {
 	for i := range 8 {
 		x[i] = binary.BigEndian.Uint64(b[56-8*i:])
 	}
-	return reduce(&x)
+	return reduce512(&x)
 }
 
 // FromCanonical decodes a 32-byte big-endian scalar. ok is 1 if int(b) < n and 0 otherwise;
@@ -161,7 +161,8 @@ func Equal(a, b *Scalar) int {
 func Mul(a, b *Scalar) Scalar {
 	var acc Acc
 	acc.MulAdd(a, b)
-	return acc.Reduce()
+	x := [9]uint64(acc)
+	return reduce512(&x) // a·b < n² < 2^512
 }
 
 // String returns a redacted placeholder.
