@@ -108,8 +108,13 @@ func (p *hasher) expand80(dst *[RowBytes]byte, leaf *[32]byte, b, x uint8) {
 		binary.BigEndian.PutUint32(m[expCOff:], c)
 		s := mid
 		s.Blocks(m[sha2.BlockSize:])
-		t := s.Bytes()
-		copy(dst[32*c:], t[:])
+		if c < 2 {
+			s.Put((*[32]byte)(dst[32*c:]))
+		} else {
+			t := s.Bytes()
+			copy(dst[64:], t[:16])
+			clear(t[:])
+		}
 	}
 }
 
@@ -131,8 +136,7 @@ func (p *hasher) pad(out *[Width]modn.Scalar, key *[32]byte, j uint16) {
 			binary.BigEndian.PutUint32(m[padCOff:], c)
 			s := mid
 			s.Blocks(m[sha2.BlockSize:])
-			t := s.Bytes()
-			copy(p.out[32*c:], t[:])
+			s.Put((*[32]byte)(p.out[32*c:]))
 		}
 	}
 	for k := range out {

@@ -48,10 +48,15 @@ func (s *State) Blocks(p []byte) {
 // compressed.
 func (s *State) Bytes() [32]byte {
 	var b [32]byte
+	s.Put(&b)
+	return b
+}
+
+// Put writes the big-endian encoding of s to b.
+func (s *State) Put(b *[32]byte) {
 	for i, v := range s {
 		binary.BigEndian.PutUint32(b[4*i:], v)
 	}
-	return b
 }
 
 // Pad returns the SHA-256 padding of a message of n bytes: 0x80, zeros, and the bit length as
