@@ -100,20 +100,27 @@ func TestOnlySecpImportsDecred(t *testing.T) {
 }
 
 // TestTestRNGFenced: the deterministic test RNG (PROTOCOL.md 12.5) is reachable only from tests
-// and the vector generator, never from a package an application can link.
+// and the vector generator, and the test harnesses (mpctest, relaytest) only from tests and
+// commands, never from a library package an application links.
 func TestTestRNGFenced(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs go list")
 	}
 	const testrng = module + "/ecdsa2p/internal/testrng"
+	const mpctest = module + "/mpc/mpctest"
+	const relaytest = module + "/relay/relaytest"
 	for _, p := range listPackages(t) {
 		rel := strings.TrimPrefix(strings.TrimPrefix(p.ImportPath, module), "/")
-		if p.ImportPath == testrng || strings.HasPrefix(rel, "ecdsa2p/internal/testvec") || strings.HasPrefix(rel, "zzanchor") {
+		if strings.HasPrefix(rel, "zzanchor") {
 			continue
 		}
 		for _, d := range p.Deps {
-			if d == testrng {
+			if d == testrng && p.ImportPath != testrng && !strings.HasPrefix(rel, "ecdsa2p/internal/testvec") {
 				t.Errorf("%s depends on %s: only tests and ecdsa2p/internal/testvec may", p.ImportPath, testrng)
+			}
+			// Test harnesses: only tests, other harnesses and the benchmark command use them.
+			if (d == mpctest || d == relaytest) && !strings.HasPrefix(rel, "mpc/mpctest") && !strings.HasPrefix(rel, "relay/relaytest") && !strings.HasPrefix(rel, "cmd/") {
+				t.Errorf("%s depends on the test harness %s", p.ImportPath, d)
 			}
 		}
 	}

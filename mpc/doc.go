@@ -24,6 +24,17 @@
 //     identities and both ephemeral keys, ordered so that A is the party with the smaller
 //     enc(vk).
 //
+// On top of the envelopes sits the session driver, [Run] (WIRE.md §12): it validates a
+// [Protocol]'s [Plan], computes every expected id, asks for all of them before publishing
+// anything, seals and publishes each round's payloads once, verifies (or buffers, until the
+// peer's key exchange is known) whatever arrives in any order, hands each round exactly its
+// inputs in plan order, re-sends on stalls, and ends in nil or one of the typed errors
+// [*AbortError], [*PeerAbortedError], [*TimeoutError] (matching [ErrTimeout] and
+// context.DeadlineExceeded), [*TransportError], or a cancellation. An engine error that wraps
+// [ErrIgnoreInput] discards that input and waits for another (Appendix Y.3); one that
+// implements [AbortClassifier] or [PeerFaulter] is published to the peer as the matching ABORT.
+// Package mpc/mpctest holds a toy protocol and a fault-injecting transport for tests.
+//
 // Sealing and opening are unexported: the driver in this package is their only user. Every
 // frame is checked against what the receiver expects under its id (an expectation: id, tag,
 // kind, sender, whether it is the sender's KEX carrier).
