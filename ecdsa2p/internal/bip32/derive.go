@@ -7,8 +7,8 @@ import (
 	"encoding/binary"
 	"fmt"
 
-	"golang.org/x/crypto/ripemd160" //nolint:staticcheck // HASH160 of BIP-32 fingerprints
 	"github.com/tandem-mpc/tandem/internal/secp"
+	"golang.org/x/crypto/ripemd160" //nolint:staticcheck // HASH160 of BIP-32 fingerprints
 )
 
 // Child is the result of [Derive]: the derived key and chain code, the accumulated tweak and
