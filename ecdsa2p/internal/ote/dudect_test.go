@@ -12,6 +12,7 @@ import (
 	"github.com/tandem-mpc/tandem/ecdsa2p/internal/gf128"
 	"github.com/tandem-mpc/tandem/ecdsa2p/internal/ot"
 	"github.com/tandem-mpc/tandem/ecdsa2p/internal/ote/dudect"
+	"github.com/tandem-mpc/tandem/ecdsa2p/internal/ote/modn"
 	"github.com/tandem-mpc/tandem/ecdsa2p/internal/testrng"
 )
 
@@ -92,4 +93,21 @@ func TestDudectPositiveControl(t *testing.T) {
 	if worst <= dudect.Threshold {
 		t.Errorf("|t| = %.1f: the harness did not see a known leak", worst)
 	}
+}
+
+// The wide reduction of the pads (package modn): 64 zero bytes vs random bytes.
+func TestDudectWideReduction(t *testing.T) {
+	rnd := testrng.New("ote/dudect/wide")
+	var w [64]byte
+	dudect.Check(t, func(class int) time.Duration {
+		w = [64]byte{}
+		if class == 1 {
+			rnd.RandomBytes(w[:])
+		}
+		start := time.Now()
+		s := modn.FromWide(&w)
+		el := time.Since(start)
+		_ = s
+		return el
+	})
 }
