@@ -38,7 +38,8 @@
 // # Performance
 //
 // Sums such as Σ_j g_j·α0_{j,k} and the rows of N are accumulated in 576 bits and reduced once
-// (modn.Acc). The gadget and the per-row work split into independent parts that run with the
+// (modn.Acc). The gadget's hash messages share their first block (label and sid_ote), which is
+// compressed once per session with package sha2 when the SHA extensions are present. The gadget and the per-row work split into independent parts that run with the
 // session's Runner (ote.Session.WithRunner), so the public layer can use both cores; the
 // messages and outputs do not depend on the Runner.
 package rvole
