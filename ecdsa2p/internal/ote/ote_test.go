@@ -329,3 +329,21 @@ func TestDraws(t *testing.T) {
 	assert.Equal(t, uint64(3), rnd.Blocks())
 	assert.Equal(t, testrng.New("ote/draws").Bytes(ChoiceBytes), out.Choices()[:])
 }
+
+// TestReplayAcrossSessions: an OTE message made for one session fails the check in any other
+// session over the same seeds (a replay after an instance-id reuse, PROTOCOL.md §13 D1), and
+// the receiver's message differs between sessions even with the same β′.
+func TestReplayAcrossSessions(t *testing.T) {
+	cs, ds := testSeeds(t, "replay")
+	a := testSession(t, "replay-a", 0, 1)
+	b := testSession(t, "replay-b", 0, 1)
+	_, msgA, err := NewReceiver(a, cs, testrng.New("ote/replay"))
+	require.NoError(t, err)
+	_, msgB, err := NewReceiver(b, cs, testrng.New("ote/replay"))
+	require.NoError(t, err)
+	require.NotEqual(t, msgA, msgB)
+	snd, err := NewSender(b, ds)
+	require.NoError(t, err)
+	_, err = snd.Extend(msgA)
+	requireCheckFailed(t, err, b)
+}

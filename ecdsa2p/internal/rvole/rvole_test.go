@@ -327,3 +327,16 @@ func TestSingleUse(t *testing.T) {
 	_, _, err = NewReceiver(nil)
 	require.Error(t, err)
 }
+
+// TestReplayAcrossSessions: an RV made for one session fails the μ check in another (θ, μ and
+// the pads are all bound to sid_ote).
+func TestReplayAcrossSessions(t *testing.T) {
+	_, msg := honest(t, "replay-a")
+	other, _ := extension(t, "replay-b")
+	r, _, err := NewReceiver(other)
+	require.NoError(t, err)
+	m, err := r.ParseMessage(msg)
+	require.NoError(t, err)
+	_, _, err = r.Finish(m)
+	requireCheckFailed(t, err, 0)
+}
