@@ -1,6 +1,7 @@
 package redisstore
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -189,6 +190,20 @@ func (cfg *Config) newClient() (redis.UniversalClient, error) {
 	}
 	return redis.NewClient(opt), nil
 }
+
+// clientLogger routes go-redis's internal log lines (dial failures while Redis is down, …) to
+// a slog.Logger at debug level, instead of the standard logger on stderr.
+type clientLogger struct{ log *slog.Logger }
+
+// Printf implements go-redis's internal Logging interface.
+func (l clientLogger) Printf(ctx context.Context, format string, v ...any) {
+	l.log.DebugContext(ctx, "go-redis: "+fmt.Sprintf(format, v...))
+}
+
+// RouteClientLogs sends go-redis's process-wide internal log to log at debug level. go-redis
+// has a single global logger, so this is for programs (cmd/relay) and tests, not for the store
+// to do on its own.
+func RouteClientLogs(log *slog.Logger) { redis.SetLogger(clientLogger{log: log}) }
 
 // redactedURLError keeps a URL parse error from echoing credentials: only its kind is kept.
 func redactedURLError(err error) string {

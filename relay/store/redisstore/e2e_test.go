@@ -37,7 +37,7 @@ func startInstance(t *testing.T, rs *redistest.Server, prefix string) *instance 
 	t.Helper()
 	cfg := server.DefaultConfig()
 	cfg.PingInterval = 100 * time.Millisecond
-	cfg.ReadTimeout = 2 * time.Second
+	cfg.ReadTimeout = 5 * time.Second // above the store op timeout (2 s) a frame may take
 	cfg.WriteTimeout = time.Second
 	cfg.MaxConnsPerIP = server.Off
 	cfg.HandshakeRate = server.Off

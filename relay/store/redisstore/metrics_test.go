@@ -1,8 +1,12 @@
 package redisstore_test
 
 import (
+	"log/slog"
+
 	"github.com/tandem-mpc/tandem/relay/server"
 )
+
+func quiet() *slog.Logger { return slog.New(slog.DiscardHandler) }
 
 // metricValue returns the value of a counter or gauge of srv's registry, the series with the
 // given label value (or the unlabelled one when label is ""), summed; 0 when absent.

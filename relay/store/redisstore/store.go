@@ -118,6 +118,7 @@ func New(ctx context.Context, cfg Config, sink store.Sink) (*Store, error) {
 		}
 		s.ping(wctx)
 		s.checkPolicy(wctx)
+		s.pollMemory(wctx)
 	case <-wctx.Done():
 		s.log.Warn("redis not reachable at start; retrying in the background")
 	}

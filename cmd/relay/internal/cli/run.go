@@ -102,6 +102,7 @@ func serve(ctx context.Context, o *Options, log *slog.Logger, stdout io.Writer, 
 	cfg.BackendName = o.Store
 	srv := &server.Server{Config: cfg}
 	if o.Store == "redis" {
+		redisstore.RouteClientLogs(log) // go-redis's own lines (dial failures) at debug level
 		factory, err := redisFactory(ctx, o, srv)
 		if err != nil {
 			return err
