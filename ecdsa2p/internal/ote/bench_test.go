@@ -17,11 +17,11 @@ func BenchmarkSoftSpokenExtend512(b *testing.B) {
 	start := cpuTime()
 	defer reportCPU(b, start)
 	for b.Loop() {
-		_, msg, err := NewReceiver(sess, cs, rnd)
+		_, msg, err := NewReceiver(renew(sess), cs, rnd)
 		if err != nil {
 			b.Fatal(err)
 		}
-		snd, err := NewSender(sess, ds)
+		snd, err := NewSender(renew(sess), ds)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -38,7 +38,7 @@ func BenchmarkReceiver(b *testing.B) {
 	rnd := testrng.New("ote/bench")
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, _, err := NewReceiver(sess, cs, rnd); err != nil {
+		if _, _, err := NewReceiver(renew(sess), cs, rnd); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -47,13 +47,13 @@ func BenchmarkReceiver(b *testing.B) {
 func BenchmarkSender(b *testing.B) {
 	cs, ds := testSeeds(b, "bench")
 	sess := testSession(b, "bench", 0, 1)
-	_, msg, err := NewReceiver(sess, cs, testrng.New("ote/bench"))
+	_, msg, err := NewReceiver(renew(sess), cs, testrng.New("ote/bench"))
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		snd, err := NewSender(sess, ds)
+		snd, err := NewSender(renew(sess), ds)
 		if err != nil {
 			b.Fatal(err)
 		}

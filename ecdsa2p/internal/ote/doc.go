@@ -14,8 +14,10 @@
 //
 // Every extension runs under sid_ote = H("tandem/v1/sign/ote-sid", sign_sid, u8(R), u8(S))
 // ([NewSession]); sign_sid hashes fresh σ values from both parties (§8.2), so both parties
-// contributed to it and no (leaf, sid_ote) pair is ever expanded twice. States and outputs are
-// single-use: a second Extend, or a second Claim of an output, fails with [ErrReused].
+// contributed to it and no (leaf, sid_ote) pair is ever expanded twice. Reuse is refused by
+// construction: a [Session] (with its copies) admits one [NewReceiver] and one [NewSender],
+// and states and outputs are single-use — a second Extend, or a second Claim of an output,
+// fails with [ErrReused].
 //
 // # Errors and the lock
 //

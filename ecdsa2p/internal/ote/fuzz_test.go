@@ -14,7 +14,7 @@ import (
 func FuzzOTEMsg(f *testing.F) {
 	cs, ds := testSeeds(f, "fuzz")
 	sess := testSession(f, "fuzz", 1, 0)
-	_, msg, err := NewReceiver(sess, cs, testrng.New("ote/fuzz"))
+	_, msg, err := NewReceiver(renew(sess), cs, testrng.New("ote/fuzz"))
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -30,7 +30,7 @@ func FuzzOTEMsg(f *testing.F) {
 		f.Add(v)
 	}
 	f.Fuzz(func(t *testing.T, in []byte) {
-		snd, err := NewSender(sess, ds)
+		snd, err := NewSender(renew(sess), ds)
 		if err != nil {
 			t.Fatal(err)
 		}

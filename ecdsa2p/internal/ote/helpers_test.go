@@ -102,3 +102,10 @@ func scalarsEqual(a, b *[Width]modn.Scalar) bool {
 }
 
 func seedName(i int) string { return fmt.Sprintf("seed-%d", i) }
+
+// renew returns a copy of sess that has not run yet, so that tests can run many extensions
+// under one session id.
+func renew(sess Session) Session {
+	sess.use = new(sessionUse)
+	return sess
+}

@@ -76,9 +76,9 @@ func TestGenericPath(t *testing.T) {
 	run := func(fast bool) ([]byte, *ReceiverOutput, *SenderOutput) {
 		defer func(v bool) { fastHash = v }(fastHash)
 		fastHash = fast
-		recv, msg, err := NewReceiver(sess, cs, testrng.New("ote/generic"))
+		recv, msg, err := NewReceiver(renew(sess), cs, testrng.New("ote/generic"))
 		require.NoError(t, err)
-		snd, err := NewSender(sess, ds)
+		snd, err := NewSender(renew(sess), ds)
 		require.NoError(t, err)
 		out, err := snd.Extend(msg)
 		require.NoError(t, err)
@@ -103,7 +103,7 @@ func TestExtensionCorrectness(t *testing.T) {
 	for i := range n {
 		cs, ds := testSeeds(t, seedName(i))
 		sess := testSession(t, seedName(i), uint8(i&1), uint8(1-i&1))
-		recv, msg, err := NewReceiver(sess, cs, testrng.New("ote/beta/"+seedName(i)))
+		recv, msg, err := NewReceiver(renew(sess), cs, testrng.New("ote/beta/"+seedName(i)))
 		require.NoError(t, err)
 		require.Len(t, msg, MsgSize)
 
@@ -131,7 +131,7 @@ func TestExtensionCorrectness(t *testing.T) {
 			require.Equal(t, colT, colW, "col_%d", j)
 		}
 
-		snd, err := NewSender(sess, ds)
+		snd, err := NewSender(renew(sess), ds)
 		require.NoError(t, err)
 		out, err := snd.Extend(msg)
 		require.NoError(t, err)
@@ -168,7 +168,7 @@ func requireCheckFailed(t *testing.T, err error, sess Session) {
 func extend(t *testing.T, sess Session, seedsName string, msg []byte) error {
 	t.Helper()
 	_, ds := testSeeds(t, seedsName)
-	snd, err := NewSender(sess, ds)
+	snd, err := NewSender(renew(sess), ds)
 	require.NoError(t, err)
 	_, err = snd.Extend(msg)
 	return err
@@ -179,7 +179,7 @@ func extend(t *testing.T, sess Session, seedsName string, msg []byte) error {
 func TestTamper(t *testing.T) {
 	cs, _ := testSeeds(t, "tamper")
 	sess := testSession(t, "tamper", 1, 0)
-	_, msg, err := NewReceiver(sess, cs, testrng.New("ote/tamper"))
+	_, msg, err := NewReceiver(renew(sess), cs, testrng.New("ote/tamper"))
 	require.NoError(t, err)
 	require.NoError(t, extend(t, sess, "tamper", msg), "the honest message passes")
 
@@ -252,12 +252,12 @@ func TestChosenChoicesCheat(t *testing.T) {
 func TestMalformed(t *testing.T) {
 	cs, ds := testSeeds(t, "malformed")
 	sess := testSession(t, "malformed", 0, 1)
-	_, msg, err := NewReceiver(sess, cs, testrng.New("ote/malformed"))
+	_, msg, err := NewReceiver(renew(sess), cs, testrng.New("ote/malformed"))
 	require.NoError(t, err)
 	for _, n := range []int{0, 1, MsgSize - 1, MsgSize + 1, 2 * MsgSize} {
 		m := make([]byte, n)
 		copy(m, msg)
-		snd, err := NewSender(sess, ds)
+		snd, err := NewSender(renew(sess), ds)
 		require.NoError(t, err)
 		_, err = snd.Extend(m)
 		require.ErrorIs(t, err, ErrMalformed, "length %d", n)
@@ -274,9 +274,22 @@ func TestMalformed(t *testing.T) {
 func TestSingleUse(t *testing.T) {
 	cs, ds := testSeeds(t, "reuse")
 	sess := testSession(t, "reuse", 0, 1)
-	recv, msg, err := NewReceiver(sess, cs, testrng.New("ote/reuse"))
+
+	// A Session, and every copy of it, runs each role once.
+	once := testSession(t, "once", 0, 1)
+	_, onceMsg, err := NewReceiver(once, cs, testrng.New("ote/once"))
 	require.NoError(t, err)
-	snd, err := NewSender(sess, ds)
+	_, _, err = NewReceiver(once.WithRunner(Sequential), cs, testrng.New("ote/once"))
+	require.ErrorIs(t, err, ErrReused)
+	_, err = NewSender(once, ds)
+	require.NoError(t, err)
+	_, err = NewSender(once, ds)
+	require.ErrorIs(t, err, ErrReused)
+	_ = onceMsg
+
+	recv, msg, err := NewReceiver(renew(sess), cs, testrng.New("ote/reuse"))
+	require.NoError(t, err)
+	snd, err := NewSender(renew(sess), ds)
 	require.NoError(t, err)
 	out, err := snd.Extend(msg)
 	require.NoError(t, err)
@@ -289,7 +302,7 @@ func TestSingleUse(t *testing.T) {
 	require.ErrorIs(t, out.Claim(), ErrReused)
 
 	// A failed Extend consumes the state too.
-	snd, err = NewSender(sess, ds)
+	snd, err = NewSender(renew(sess), ds)
 	require.NoError(t, err)
 	_, err = snd.Extend(msg[:10])
 	require.ErrorIs(t, err, ErrMalformed)
@@ -302,13 +315,13 @@ func TestInvalidInputs(t *testing.T) {
 	sess := testSession(t, "invalid", 0, 1)
 	_, _, err := NewReceiver(Session{}, cs, testrng.New("x"))
 	require.ErrorIs(t, err, ErrInvalidInput)
-	_, _, err = NewReceiver(sess, nil, testrng.New("x"))
+	_, _, err = NewReceiver(renew(sess), nil, testrng.New("x"))
 	require.ErrorIs(t, err, ErrInvalidInput)
-	_, _, err = NewReceiver(sess, cs, nil)
+	_, _, err = NewReceiver(renew(sess), cs, nil)
 	require.ErrorIs(t, err, ErrInvalidInput)
 	_, err = NewSender(Session{}, ds)
 	require.ErrorIs(t, err, ErrInvalidInput)
-	_, err = NewSender(sess, nil)
+	_, err = NewSender(renew(sess), nil)
 	require.ErrorIs(t, err, ErrInvalidInput)
 	var nilOut *ReceiverOutput
 	require.ErrorIs(t, nilOut.Claim(), ErrInvalidInput)
@@ -324,7 +337,7 @@ func TestDraws(t *testing.T) {
 	cs, _ := testSeeds(t, "draws")
 	sess := testSession(t, "draws", 0, 1)
 	rnd := testrng.New("ote/draws")
-	out, _, err := NewReceiver(sess, cs, rnd)
+	out, _, err := NewReceiver(renew(sess), cs, rnd)
 	require.NoError(t, err)
 	assert.Equal(t, uint64(3), rnd.Blocks())
 	assert.Equal(t, testrng.New("ote/draws").Bytes(ChoiceBytes), out.Choices()[:])

@@ -32,7 +32,8 @@ var receiverPool = sync.Pool{New: func() any { return new(receiverWork) }}
 
 // NewReceiver runs the receiver R of PROTOCOL.md §5.1 (sign round 2) for the correlation
 // (R, S) of sess, with R's ChooserSeeds. It draws β′ = RandomBytes(80) from rnd (its only
-// draw) and returns R's output and the 9,232-byte message OTE = U ‖ x̃ ‖ t̃_0 … t̃_255.
+// draw) and returns R's output and the 9,232-byte message OTE = U ‖ x̃ ‖ t̃_0 … t̃_255. It
+// accepts each Session once ([ErrReused] afterwards).
 //
 //  1. r_{b,x} = Expand80(L_R[b][x], b, x) for every block b and leaf x;
 //  2. u_b = β′ ⊕ (⊕_x r_{b,x});
@@ -46,6 +47,9 @@ var receiverPool = sync.Pool{New: func() any { return new(receiverWork) }}
 func NewReceiver(sess Session, seeds *ot.ChooserSeeds, rnd rng.Source) (*ReceiverOutput, []byte, error) {
 	if !sess.valid() || !seeds.Valid() || rnd == nil {
 		return nil, nil, fmt.Errorf("%w: receiver needs a session, ChooserSeeds and a randomness source", ErrInvalidInput)
+	}
+	if !sess.use.receiver.CompareAndSwap(false, true) {
+		return nil, nil, fmt.Errorf("%w: the session already ran its receiver", ErrReused)
 	}
 	out := &ReceiverOutput{sess: sess}
 	rnd.RandomBytes(out.choices[:])

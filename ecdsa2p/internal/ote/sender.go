@@ -41,7 +41,8 @@ type senderWork struct {
 
 var senderPool = sync.Pool{New: func() any { return new(senderWork) }}
 
-// NewSender returns S's state for the correlation (R, S) of sess, with S's DeltaSeeds.
+// NewSender returns S's state for the correlation (R, S) of sess, with S's DeltaSeeds. It
+// accepts each Session once ([ErrReused] afterwards).
 //
 // The caller (the engine) MUST hold the keyshare's lock mutex and have checked that the
 // keyshare is not LOCKED before calling [Sender.Extend], and MUST lock the keyshare when
@@ -49,6 +50,9 @@ var senderPool = sync.Pool{New: func() any { return new(senderWork) }}
 func NewSender(sess Session, seeds *ot.DeltaSeeds) (*Sender, error) {
 	if !sess.valid() || !seeds.Valid() {
 		return nil, fmt.Errorf("%w: sender needs a session and DeltaSeeds", ErrInvalidInput)
+	}
+	if !sess.use.sender.CompareAndSwap(false, true) {
+		return nil, fmt.Errorf("%w: the session already ran its sender", ErrReused)
 	}
 	return &Sender{sess: sess, seeds: seeds}, nil
 }

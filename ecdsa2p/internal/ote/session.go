@@ -2,6 +2,7 @@ package ote
 
 import (
 	"fmt"
+	"sync/atomic"
 
 	"github.com/tandem-mpc/tandem/internal/transcript"
 )
@@ -32,14 +33,22 @@ const (
 // Freshness. sign_sid hashes σ_0 and σ_1, fresh random strings from both parties (§8.2), so
 // sid_ote is fresh for every signing session and both parties contributed to it; every PRG
 // stream of the extension is keyed by it, so no (leaf, sid_ote) pair is ever expanded twice.
-// Within a session, each role's state is consumed by its one round method: a second call
-// fails with [ErrReused] instead of producing pads a second time.
+// A Session (with all its copies) serves one extension: [NewReceiver] and [NewSender] each
+// accept it once and fail with [ErrReused] afterwards, and each state and output they return
+// is consumed by its one round method. The engine builds one Session per signing session and
+// direction, so pads are never produced twice under one sid_ote.
 //
 // A Session is public.
 type Session struct {
 	sid  [32]byte
 	r, s uint8
 	run  Runner
+	use  *sessionUse // shared by every copy of the Session
+}
+
+// sessionUse records which roles have run under a Session.
+type sessionUse struct {
+	receiver, sender atomic.Bool
 }
 
 // SessionID returns sid_ote = H("tandem/v1/sign/ote-sid", sign_sid, u8(r), u8(s)).
@@ -54,7 +63,7 @@ func NewSession(signSID [32]byte, r, s uint8) (Session, error) {
 	if r > 1 || s > 1 || r == s {
 		return Session{}, fmt.Errorf("ote: invalid correlation (R=%d, S=%d)", r, s)
 	}
-	return Session{sid: SessionID(signSID, r, s), r: r, s: s}, nil
+	return Session{sid: SessionID(signSID, r, s), r: r, s: s, use: new(sessionUse)}, nil
 }
 
 // ID returns sid_ote.
@@ -66,4 +75,4 @@ func (s Session) Chooser() uint8 { return s.r }
 // DeltaHolder returns S, the party index of the OT-extension and RVOLE sender.
 func (s Session) DeltaHolder() uint8 { return s.s }
 
-func (s Session) valid() bool { return s.r <= 1 && s.s <= 1 && s.r != s.s }
+func (s Session) valid() bool { return s.use != nil && s.r <= 1 && s.s <= 1 && s.r != s.s }

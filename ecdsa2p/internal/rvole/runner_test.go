@@ -23,14 +23,15 @@ func reversed(n int, f func(i int)) {
 // the Runner: sequential, reversed and concurrent (run it with -race).
 func TestRunnerDeterminism(t *testing.T) {
 	cs, ds := testSeeds(t, "runner")
-	base, err := ote.NewSession(transcript.H("tandem/v1/test/rvole", []byte("runner")), 0, 1)
-	require.NoError(t, err)
+	signSID := transcript.H("tandem/v1/test/rvole", []byte("runner"))
 	type result struct {
 		oteMsg, rv          []byte
 		chi, c0, c1, d0, d1 *secp.Scalar
 	}
 	runOnce := func(run ote.Runner) result {
-		sess := base.WithRunner(run)
+		sess, err := ote.NewSession(signSID, 0, 1)
+		require.NoError(t, err)
+		sess = sess.WithRunner(run)
 		rnd := testrng.New("rvole/runner")
 		recvOut, oteMsg, err := ote.NewReceiver(sess, cs, rnd)
 		require.NoError(t, err)
