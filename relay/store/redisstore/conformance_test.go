@@ -88,6 +88,7 @@ func (b *backend) Interested(t *testing.T, id relay.MsgID) int {
 // redis-server (every case, the R cases included).
 func TestConformance(t *testing.T) {
 	redistest.Skip(t)
+	t.Parallel() // every backend is its own redis-server
 	storetest.Run(t, storetest.Harness{
 		NewBackend: newBackend,
 		Sleep:      func(_ *testing.T, d time.Duration) { time.Sleep(d) },
@@ -96,7 +97,6 @@ func TestConformance(t *testing.T) {
 		Settle:      func(*testing.T) { time.Sleep(150 * time.Millisecond) },
 		ExpiryGrace: 250 * time.Millisecond,
 		WaitTimeout: 8 * time.Second,
-		Iterations:  2000,
 		Caps:        storetest.Capabilities{MultiInstance: true, InterestTracking: true},
 	})
 }

@@ -86,6 +86,7 @@ func clientOptions(fallback ...string) *relay.ClientOptions {
 // TestTwoInstancesAskPublish: party 1 on instance A, party 2 on instance B; ask-before-publish
 // and publish-before-ask both deliver, byte-identical.
 func TestTwoInstancesAskPublish(t *testing.T) {
+	t.Parallel() // own redis-server
 	rs := redistest.Start(t)
 	a, b := startInstance(t, rs, "two:"), startInstance(t, rs, "two:")
 	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
@@ -176,6 +177,7 @@ func requireSameTranscript(t *testing.T, a, b *mpctest.Toy) {
 // encrypted slots) with party A on instance A and party B on instance B (stands in for a full
 // tandem keygen and sign until the engine exists).
 func TestTwoInstancesToyProtocol(t *testing.T) {
+	t.Parallel() // own redis-server
 	rs := redistest.Start(t)
 	a, b := startInstance(t, rs, "toy:"), startInstance(t, rs, "toy:")
 	for i := range 3 {
@@ -190,6 +192,7 @@ func TestTwoInstancesToyProtocol(t *testing.T) {
 // TestDrillKillInstance (§13.7 X5): instance A is killed while a session runs; party A holds
 // both URLs, reconnects to B, re-asks and re-publishes, and the session completes.
 func TestDrillKillInstance(t *testing.T) {
+	t.Parallel() // own redis-server
 	rs := redistest.Start(t)
 	a, b := startInstance(t, rs, "x5:"), startInstance(t, rs, "x5:")
 	s := newSession(t, a.url, b.url, []string{b.url}, []string{a.url})
@@ -208,6 +211,7 @@ func TestDrillKillInstance(t *testing.T) {
 // session runs across two instances. The session either completes or fails with a typed mpc
 // error within its deadline; afterwards new sessions succeed.
 func TestDrillRedisRestart(t *testing.T) {
+	t.Parallel() // own redis-server
 	rs := redistest.Start(t)
 	a, b := startInstance(t, rs, "x3:"), startInstance(t, rs, "x3:")
 	s := newSession(t, a.url, b.url, []string{b.url}, []string{a.url})
@@ -243,6 +247,7 @@ func TestDrillRedisRestart(t *testing.T) {
 // TestDrillRedisPause (§13.7 X4): Redis is frozen (SIGSTOP) for 2 s mid-session; readiness
 // flips and recovers, and the session (deadline 15 s) completes.
 func TestDrillRedisPause(t *testing.T) {
+	t.Parallel() // own redis-server
 	rs := redistest.Start(t)
 	a, b := startInstance(t, rs, "x4:"), startInstance(t, rs, "x4:")
 	s := newSession(t, a.url, b.url, []string{b.url}, []string{a.url})

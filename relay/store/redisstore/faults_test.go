@@ -45,6 +45,7 @@ func request(t *testing.T, id relay.MsgID, body string) *store.PublishRequest {
 // TestWaitReplicas: with WaitReplicas the publish script is pipelined with WAIT; without
 // replicas WAIT answers 0 after its 50 ms timeout and the publish still succeeds.
 func TestWaitReplicas(t *testing.T) {
+	t.Parallel() // own redis-server
 	rs := redistest.Start(t)
 	st, _ := newStore(t, rs, redisstore.Config{WaitReplicas: 1})
 	id := relay.MsgID{0xAA}
@@ -65,6 +66,7 @@ func TestWaitReplicas(t *testing.T) {
 // scripts fail with an error that is neither ErrUnavailable nor ErrStoreFull (the hub closes
 // the publisher with 1011); other ids keep working.
 func TestScriptError(t *testing.T) {
+	t.Parallel() // own redis-server
 	rs := redistest.Start(t)
 	st, _ := newStore(t, rs, redisstore.Config{Prefix: "clash:"})
 	id := relay.MsgID{0xCC}
@@ -83,6 +85,7 @@ func TestScriptError(t *testing.T) {
 // TestRedisDownAtStart: New does not fail when Redis is unreachable; the store is not ready,
 // operations fail with ErrUnavailable, and it becomes ready by itself once Redis is there.
 func TestRedisDownAtStart(t *testing.T) {
+	t.Parallel() // own redis-server
 	rs := redistest.Start(t)
 	rs.Kill()
 	sink := storetest.NewRecordingSink()
@@ -106,6 +109,7 @@ func TestRedisDownAtStart(t *testing.T) {
 // stays open), /readyz fails; when Redis is back (no data lost, so no Reset) the relay is ready again by itself, the
 // pending ask is re-registered (unsynced retry) and a new publish reaches it.
 func TestRedisDownServer(t *testing.T) {
+	t.Parallel() // own redis-server
 	rs := redistest.Start(t)
 	in := startInstance(t, rs, "down:")
 	asker := rawDial(t, in.url)
