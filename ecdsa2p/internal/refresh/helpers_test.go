@@ -9,11 +9,11 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+	"github.com/tandem-mpc/tandem/ecdsa2p/internal/keygen"
 	"github.com/tandem-mpc/tandem/ecdsa2p/internal/keyshare"
 	"github.com/tandem-mpc/tandem/ecdsa2p/internal/refresh"
 	"github.com/tandem-mpc/tandem/ecdsa2p/internal/testrng"
 	"github.com/tandem-mpc/tandem/internal/secp"
-	"github.com/tandem-mpc/tandem/ecdsa2p/internal/keygen"
 )
 
 func sha(b []byte) string {
