@@ -82,7 +82,13 @@ func (s *session) buildS3(ote2 []byte) ([]byte, error) {
 		}
 		return nil, e
 	}
-	rv, cu, cv, err := rvole.Send(out, &s.r, &s.skp, s.rnd)
+	a0, a1 := secp.NewScalar().Set(&s.r), secp.NewScalar().Set(&s.skp)
+	if s.tweakA0|s.tweakA1 != 0 { // test-only (export_test.go)
+		a0.Add(a0, secp.NewScalar().SetUint64(s.tweakA0))
+		a1.Add(a1, secp.NewScalar().SetUint64(s.tweakA1))
+	}
+	rv, cu, cv, err := rvole.Send(out, a0, a1, s.rnd)
+	*a0, *a1 = secp.Scalar{}, secp.Scalar{}
 	if err != nil {
 		out.Wipe()
 		return nil, engineerr.Local(op, round, engineerr.Internal, err)

@@ -46,6 +46,10 @@ type session struct {
 	chi  secp.Scalar     // χ_i: secret
 	cu   secp.Scalar     // c_u: secret
 	cv   secp.Scalar     // c_v: secret
+
+	// tweakA0, tweakA1 are added to the RVOLE sender inputs; set only by tests (a
+	// consistent but wrong input, N14/N15). Always zero in production.
+	tweakA0, tweakA1 uint64
 }
 
 // wipe overwrites the session's secrets (best effort, PROTOCOL.md §2.12).
