@@ -49,6 +49,9 @@ type SignInput struct {
 	// Tamper, if set, may replace the payload of round r (1..4) sent by party `from` before
 	// the peer sees it. It returns the bytes to deliver.
 	Tamper func(r int, from uint8, p []byte) []byte
+	// Hook, if set, is called with each party's first state right after NewPresign (tests
+	// use it to install test-only behaviour).
+	Hook func(i int, r1 *sign.Round1)
 }
 
 // DefaultSign1 returns sign 1's input of §12.4(d) over the keyshares ks of the keygen vector.
@@ -93,6 +96,9 @@ func RunSign(in SignInput) (*SignRun, error) {
 			return run, err
 		}
 		r1[i].WithRunner(in.Runner)
+		if in.Hook != nil {
+			in.Hook(i, r1[i])
+		}
 		run.SetupDigest[i] = r1[i].SetupDigest()
 		run.Payloads[0][i] = r1[i].Payload()
 	}
