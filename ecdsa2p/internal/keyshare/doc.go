@@ -14,6 +14,13 @@
 // failure as [ErrInvalid] (KeyshareInvalid); an unknown version also matches
 // [ErrUnsupportedVersion]. Parse followed by Marshal reproduces the input byte for byte.
 //
+// A refresh (§9.1) makes the next generation with [Keyshare.NextGeneration]: same key, new
+// share and seeds, status PENDING, lock bits cleared (the only way out of a lock, §10.3).
+// [Generations] holds a party's ACTIVE and PENDING generations of one key through the
+// handover: [Generations.Select] by the share_id a sign request names, [Generations.Promote]
+// when the peer's confirmation or the first Finish proves the new generation, and
+// [Generations.Discard] when the refresh failed after the new generation was stored.
+//
 // # Security model
 //
 // The checksum detects storage corruption only; it is not authentication. Callers MUST keep
