@@ -1,10 +1,12 @@
 package testvec_test
 
 import (
+	"errors"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/tandem-mpc/tandem/ecdsa2p/internal/engineerr"
 	"github.com/tandem-mpc/tandem/ecdsa2p/internal/testvec"
 )
 
@@ -37,4 +39,50 @@ func TestKnownAnswerRefresh(t *testing.T) {
 	}
 	require.Equal(t, run.SessionID[0], run.SessionID[1])
 	require.Len(t, run.Payloads[0][0], 99)
+}
+
+// TestRunRefreshRecordsHandover checks RunRefresh's save records (two per party: the pending
+// pair before RF4, then the promoted generation), the sign-2 handoff (new keyshares are
+// ACTIVE, the old share_id is gone), and that a tampered run ends in a typed error.
+func TestRunRefreshRecordsHandover(t *testing.T) {
+	kg, err := testvec.RunKeygen(testvec.DefaultKeygen())
+	require.NoError(t, err)
+	kg.Keyshares[0].Lock(engineerr.OTExtensionCheckFailed, 1)
+	run, err := testvec.RunRefresh(testvec.DefaultRefresh(kg.Keyshares))
+	require.NoError(t, err)
+	for i := range 2 {
+		s := run.Saved[i]
+		require.Len(t, s, 2)
+		require.Equal(t, run.OldShareID[i], s[0].Active)
+		require.Equal(t, run.Keyshares[i].ShareID(), s[0].Pending)
+		require.Equal(t, run.Keyshares[i].ShareID(), s[1].Active)
+		require.Equal(t, [32]byte{}, s[1].Pending)
+		require.False(t, run.Keyshares[i].Pending())
+		locked, _, _ := run.Keyshares[i].Locked()
+		require.False(t, locked)
+	}
+
+	in := testvec.DefaultRefresh(mustKeygen(t).Keyshares)
+	in.Tamper = func(r int, from uint8, p []byte) []byte {
+		if r == 4 && from == 1 {
+			p[40] ^= 1
+		}
+		return p
+	}
+	run, err = testvec.RunRefresh(in)
+	var e *engineerr.Error
+	require.True(t, errors.As(err, &e))
+	require.Equal(t, engineerr.ConfirmationMismatch, e.Code)
+	require.Equal(t, 1, e.Culprit)
+	require.False(t, e.Locked)
+	require.Len(t, run.Saved[0], 2)
+	require.Equal(t, run.OldShareID[0], run.Saved[0][1].Active, "P1 keeps the old generation")
+	require.Equal(t, [32]byte{}, run.Saved[0][1].Pending, "and discards the new one")
+}
+
+func mustKeygen(t *testing.T) *testvec.KeygenRun {
+	t.Helper()
+	kg, err := testvec.RunKeygen(testvec.DefaultKeygen())
+	require.NoError(t, err)
+	return kg
 }
