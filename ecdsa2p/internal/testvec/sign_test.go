@@ -1,6 +1,7 @@
 package testvec_test
 
 import (
+	"encoding/hex"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -36,14 +37,55 @@ func TestRunSignKnownAnswers(t *testing.T) {
 	kg, err := testvec.RunKeygen(testvec.DefaultKeygen())
 	require.NoError(t, err)
 	run, err := testvec.RunSign(testvec.DefaultSign1(kg.Keyshares))
-	vs := run.SignValues("sign1")
-	for _, v := range vs {
-		t.Logf("%s %s", v.Name, v.Hex)
-	}
 	require.NoError(t, err)
+	vs := run.SignValues("sign1")
 	require.Len(t, vs, len(sign1Want))
 	for _, v := range vs {
 		require.Equal(t, sign1Want[v.Name], v.Hex, v.Name)
 	}
 	require.Equal(t, *run.Signatures[0], *run.Signatures[1])
+}
+
+// sign2Want are the sign-2 values of §12.4(d) and (e) (after the refresh; path m).
+var sign2Want = map[string]string{
+	"sign2.setup_sg":         "6f91f7e51995267200a08ba443f384692def7c48bf29eaa3072b28dbfd53bba8",
+	"sign2.sign_sid":         "d0f8a108e306136f9f2a95939ef0ed3e4eab942a97c95827bbede1a4a4c03f89",
+	"sign2.s1.p1.sha256":     "ab5ff82b4aaa8b02872ba65415c67324494873ffba4ddfdb64748beb87c15a45",
+	"sign2.s1.p2.sha256":     "8b4509178fa5296d642444af7d79eed7b705120d8cffddf1119e884653037c9c",
+	"sign2.s2.p1.sha256":     "fa17d6997ab4fcd685a60ce45cbf80018364c03eb661c2b792cd6704635c34ec",
+	"sign2.s2.p2.sha256":     "750e4dc0eff14fc784ac64840846add88c8806651d618316b52039683425bfe9",
+	"sign2.s3.p1.sha256":     "9e96cdb8b47cf20218968786905a0aaf51f442ff91040d5e3209ef3efd12ecde",
+	"sign2.s3.p2.sha256":     "055de64842ea76887cdfb36cb5d00116c26e26afcf7822e5b5ff04b1d85723a0",
+	"sign2.s4.p1.sha256":     "1399be43a74c3af7c8cd171d958e4caae30010848fb35ce3b656125da708ee8a",
+	"sign2.s4.p2.sha256":     "1d15bad122b53e45b60e1bc0d9b6d039d8a517d6c6c83bb7f8c728e4189d1570",
+	"sign2.s2.p1.ote.sha256": "1edccf7748cdcd07bdcd950fd7a9f772a1252fc13d50dc7fffe95935a62221c5",
+	"sign2.s2.p2.ote.sha256": "e16c68740aebe9c021df1f5f84a44e81cc3ecabd7d23eeee9d3dc0f8b1fff2f7",
+	"sign2.s3.p1.rv.sha256":  "d3e25ba2d8d2a73eaaf43e5555b47da345ab52ccdc0da01d62cb5d47195b339a",
+	"sign2.s3.p2.rv.sha256":  "335717884b382e64216dcda813cdf3139e28e6c8ffb8e33ace1c3c2ac241e4a6",
+	"sign2.R":                "02253b45f256f1d8b9bdac0934b971e7ce27bcdd291606bab72bb2b6cfce9494d3",
+	"sign2.R'":               "033db58669696c44df7471d361fd1b1540782e26f5d2c809cc065e830560a471e9",
+	"sign2.r":                "3db58669696c44df7471d361fd1b1540782e26f5d2c809cc065e830560a471e9",
+	"sign2.s":                "1023ab12c73d6dc26657088abf0ed975685d1e7518c44018436764dfce792fd7",
+	"sign2.recid":            "0",
+}
+
+func TestRunSign2AfterRefreshKnownAnswers(t *testing.T) {
+	kg, err := testvec.RunKeygen(testvec.DefaultKeygen())
+	require.NoError(t, err)
+	rf, err := testvec.RunRefresh(testvec.DefaultRefresh(kg.Keyshares))
+	require.NoError(t, err)
+	run, err := testvec.RunSign(testvec.DefaultSign2(rf.Keyshares))
+	require.NoError(t, err)
+	vs := run.SignValues("sign2")
+	got := map[string]string{}
+	for _, v := range vs {
+		got[v.Name] = v.Hex
+	}
+	for name, want := range sign2Want {
+		require.Equal(t, want, got[name], name)
+	}
+	// Path m: δ = 0 and Q′ = Q.
+	q := kg.Keyshares[0].PublicKey()
+	require.Equal(t, hex.EncodeToString(q[:]), got["sign2.Q'"])
+	require.Equal(t, hex.EncodeToString(make([]byte, 32)), got["sign2.delta"])
 }

@@ -45,7 +45,7 @@ func main() {
 	for _, v := range run.KeygenValues() {
 		fmt.Printf("%s %s\n", v.Name, v.Hex)
 	}
-	_ = printRefresh(run) // refresh block (gen/refresh.go); its keyshares feed sign 2
+	printSigns(run, printRefresh(run)) // refresh block (gen/refresh.go), then sign 1 and sign 2 (gen/sign.go)
 }
 
 func hex32(s string) ([32]byte, error) {
