@@ -22,6 +22,10 @@ type Signature struct {
 	Key   [33]byte // pt(Q′)
 	// RPrime is pt(R′), the re-randomised nonce point (r = x(R′) mod n).
 	RPrime [33]byte
+	// Promote is set when the keyshare that signed is PENDING: this successful Finish is the
+	// one that makes its generation ACTIVE (§7.4, §9.1). The caller promotes it
+	// (keyshare.Generations.Promote) and persists the result; Finish changes no status bit.
+	Promote bool
 }
 
 // Round4 is the Finish state after S4 was built: it waits for the peer's S4. Single-use.
@@ -142,7 +146,7 @@ func (r *Round4) admit(p []byte) error {
 //  5. recid = (y(R′) mod 2) | (2 if x(R′) ≥ n); if s > (n−1)/2, s = n − s and recid ^= 1;
 //  6. verify (r, s) on e under Q′: R″ = s⁻¹e·G + s⁻¹r·Q′ ≠ O and x(R″) mod n = r, else
 //     SignatureVerifyFailed, blame the peer, LOCK;
-//  7. return (r, s, recid) and Q′. A PENDING keyshare becomes ACTIVE (§7.4).
+//  7. return (r, s, recid) and Q′, with Promote set if the keyshare is PENDING (§7.4).
 func (r *Round4) Next(peerS4 []byte) (*Signature, error) {
 	if r == nil || r.used {
 		return nil, engineerr.Consumed(op, finishRound)
@@ -194,11 +198,9 @@ func (r *Round4) Next(peerS4 []byte) (*Signature, error) {
 	}
 	mu := r.ks.LockMutex()
 	mu.Lock()
-	if r.ks.Pending() {
-		r.ks.Activate()
-	}
+	pending := r.ks.Pending()
 	mu.Unlock()
-	return &Signature{R: r.r.Bytes(), S: s.Bytes(), RecID: recid, Key: r.ptQp, RPrime: ptRp}, nil
+	return &Signature{R: r.r.Bytes(), S: s.Bytes(), RecID: recid, Key: r.ptQp, RPrime: ptRp, Promote: pending}, nil
 }
 
 func (r *Round4) fail() {
