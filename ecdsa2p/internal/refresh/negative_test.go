@@ -71,10 +71,10 @@ func TestTamperEveryField(t *testing.T) {
 		{"N8 RF4 confirmation", 4, flip(hdr + 3), []engineerr.Code{engineerr.ConfirmationMismatch}},
 		{"RF4 short", 4, cut, []engineerr.Code{engineerr.MalformedPayload}},
 	}
-	for _, c := range cases {
+	for k, c := range cases {
 		for from := range uint8(2) {
-			if raceEnabled && from == 0 {
-				continue
+			if raceEnabled && (from == 0 || k%3 != 0) {
+				continue // the race run samples every third field, one direction
 			}
 			t.Run(fmt.Sprintf("%s from P%d", c.name, from+1), func(t *testing.T) {
 				t.Parallel()

@@ -50,6 +50,9 @@ func sha256Hex(b []byte) string {
 // seeded runs.
 func TestRefreshProperties(t *testing.T) {
 	seeds := [][2]string{{"kat/refresh/0", "kat/refresh/1"}, {"prop/a", "prop/b"}, {"prop/c", "prop/d"}}
+	if raceEnabled {
+		seeds = seeds[1:2]
+	}
 	for _, sd := range seeds {
 		t.Run(sd[0], func(t *testing.T) {
 			ks := keyshares(t)
@@ -162,8 +165,12 @@ func TestLockedRefreshesUnlocked(t *testing.T) {
 		}},
 		{"exported", func(ks [2]*keyshare.Keyshare) { ks[0].SetExported() }},
 	}
-	for _, c := range cases {
+	for k, c := range cases {
+		if raceEnabled && k%2 == 1 {
+			continue
+		}
 		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
 			ks := keyshares(t)
 			c.lock(ks)
 			exported := ks[0].Exported()
@@ -203,6 +210,7 @@ func TestLockedRefreshesUnlocked(t *testing.T) {
 // completes and the other does not, and how the pending generation is promoted or discarded.
 func TestHandover(t *testing.T) {
 	t.Run("both complete", func(t *testing.T) {
+		t.Parallel()
 		ks := keyshares(t)
 		oldSID := ks[0].ShareID()
 		ps := start(t, ks).upTo(t, 4)
@@ -222,6 +230,7 @@ func TestHandover(t *testing.T) {
 	})
 
 	t.Run("P1 gets RF4, P2 does not; late RF4 promotes", func(t *testing.T) {
+		t.Parallel()
 		ks := keyshares(t)
 		oldSID := ks[1].ShareID()
 		ps := start(t, ks).upTo(t, 4)
@@ -261,6 +270,7 @@ func TestHandover(t *testing.T) {
 	})
 
 	t.Run("P2 missed RF4; first Finish promotes", func(t *testing.T) {
+		t.Parallel()
 		ks := keyshares(t)
 		ps := start(t, ks).upTo(t, 4)
 		_, err := ps.r4[0].Next(ps.p[4][1])
@@ -277,6 +287,7 @@ func TestHandover(t *testing.T) {
 	})
 
 	t.Run("both miss RF4: both keep both", func(t *testing.T) {
+		t.Parallel()
 		ks := keyshares(t)
 		ps := start(t, ks).upTo(t, 4)
 		for i := range 2 {
@@ -290,6 +301,7 @@ func TestHandover(t *testing.T) {
 	})
 
 	t.Run("RF4 ConfirmationMismatch discards the new generation", func(t *testing.T) {
+		t.Parallel()
 		ks := keyshares(t)
 		ks[0].Lock(engineerr.OTExtensionCheckFailed, 1)
 		ps := start(t, ks).upTo(t, 4)
@@ -311,6 +323,7 @@ func TestHandover(t *testing.T) {
 	})
 
 	t.Run("abort in RF1–RF3 never saves", func(t *testing.T) {
+		t.Parallel()
 		ks := keyshares(t)
 		ps := start(t, ks).upTo(t, 3)
 		bad := bytes.Clone(ps.p[3][1])
@@ -322,6 +335,7 @@ func TestHandover(t *testing.T) {
 	})
 
 	t.Run("save failure on RF3 withholds RF4", func(t *testing.T) {
+		t.Parallel()
 		ks := keyshares(t)
 		ps := start(t, ks).upTo(t, 3)
 		ps.st[0].fail = errDisk
@@ -334,6 +348,7 @@ func TestHandover(t *testing.T) {
 	})
 
 	t.Run("save failure on RF4 leaves the pair stored", func(t *testing.T) {
+		t.Parallel()
 		ks := keyshares(t)
 		ps := start(t, ks).upTo(t, 4)
 		ps.st[0].fail = errDisk
@@ -346,6 +361,7 @@ func TestHandover(t *testing.T) {
 	})
 
 	t.Run("refresh of a PENDING generation", func(t *testing.T) {
+		t.Parallel()
 		ks := keyshares(t)
 		// A keygen whose K4 never arrived at P2: its keyshare is PENDING.
 		enc := ks[1].Marshal()
