@@ -34,6 +34,7 @@ var sign1Want = map[string]string{
 }
 
 func TestRunSignKnownAnswers(t *testing.T) {
+	t.Parallel()
 	kg, err := testvec.RunKeygen(testvec.DefaultKeygen())
 	require.NoError(t, err)
 	run, err := testvec.RunSign(testvec.DefaultSign1(kg.Keyshares))
@@ -70,6 +71,7 @@ var sign2Want = map[string]string{
 }
 
 func TestRunSign2AfterRefreshKnownAnswers(t *testing.T) {
+	t.Parallel()
 	kg, err := testvec.RunKeygen(testvec.DefaultKeygen())
 	require.NoError(t, err)
 	rf, err := testvec.RunRefresh(testvec.DefaultRefresh(kg.Keyshares))
