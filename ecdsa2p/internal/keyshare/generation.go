@@ -96,6 +96,9 @@ func (g *Generations) Select(shareID [32]byte) (*Keyshare, error) {
 // pending generation succeeded (§7.4, §9.1). Promoting the generation that is already ACTIVE
 // is a no-op. Any other share_id is ErrUnknownGeneration and changes nothing. The caller
 // persists g afterwards: the new record first, then the deletion of the old one.
+//
+// Each status change and the wipe run under the generation's [Keyshare.LockMutex] (one at a
+// time, never nested), so Promote must not be called while holding either mutex.
 func (g *Generations) Promote(shareID [32]byte) error {
 	if g != nil && g.Active != nil && g.Pending == nil && g.Active.shareID == shareID {
 		return nil
@@ -105,9 +108,15 @@ func (g *Generations) Promote(shareID [32]byte) error {
 	}
 	old := g.Active
 	g.Active, g.Pending = g.Pending, nil
+	m := g.Active.LockMutex() // signing may read the status of this generation concurrently
+	m.Lock()
 	g.Active.Activate()
+	m.Unlock()
 	if old != nil {
+		m := old.LockMutex()
+		m.Lock()
 		old.Wipe()
+		m.Unlock()
 	}
 	return nil
 }

@@ -171,7 +171,8 @@ func (s *session) newShares(Zj *secp.Point) error {
 	T := new(secp.Point).ScalarBaseMult(tau)
 	defer func() { *T = secp.Point{} }()
 	for k := range uint8(2) {
-		Xk, err := new(secp.Point).SetBytes(func() []byte { b := s.old.PublicShare(k); return b[:] }())
+		enc := s.old.PublicShare(k)
+		Xk, err := new(secp.Point).SetBytes(enc[:])
 		if err != nil {
 			return engineerr.Local(op, round, engineerr.Internal, fmt.Errorf("stored X_%d: %w", k, err))
 		}

@@ -81,7 +81,10 @@ func (s *session) processRF3(p []byte) (*Round4, []byte, error) {
 		// proves it holds that generation, so it is promoted to ACTIVE here (as a late
 		// confirmation would, §7.4 and §9.1): the stored pair then has one ACTIVE and one
 		// PENDING generation. This is the only change refresh makes to the old keyshare.
+		m := s.old.LockMutex() // signing may read its status concurrently
+		m.Lock()
 		s.old.Activate()
+		m.Unlock()
 	}
 	gens := &keyshare.Generations{Active: s.old, Pending: next}
 	if err := s.save(gens); err != nil {
