@@ -93,7 +93,7 @@ func TestNegativeChecks(t *testing.T) {
 		// N12: R_j not matching C_j.
 		tc{name: "N12", tamper: tamperAt(3, set(s3R, ptG[:])), code: engineerr.NonceCommitmentMismatch, lock: true, round: 3, blame: true},
 		tc{name: "N12 omega", tamper: tamperAt(3, flip(s3Omega, 1)), code: engineerr.NonceCommitmentMismatch, lock: true, round: 3, blame: true},
-		// N13 (simplified): a changed row of Ã, a changed η or μ.
+		// N13 variants (the harness is in rvole_harness_test.go): a changed row of Ã, η or μ.
 		tc{name: "N13 atilde", tamper: tamperAt(3, flip(s3RV+31, 1)), code: engineerr.RVOLECheckFailed, lock: true, round: 3, blame: true},
 		tc{name: "N13 eta", tamper: tamperAt(3, func(p []byte) []byte { copy(p[s3Eta:], addOne(p[s3Eta:s3Eta+32])); return p }), code: engineerr.RVOLECheckFailed, lock: true, round: 3, blame: true},
 		tc{name: "N13 mu", tamper: tamperAt(3, flip(s3Mu, 1)), code: engineerr.RVOLECheckFailed, lock: true, round: 3, blame: true},
