@@ -104,10 +104,28 @@ func TestRefreshProperties(t *testing.T) {
 				blobs = append(blobs, run.payloads[r][0], run.payloads[r][1])
 			}
 			blobs = append(blobs, n[0].Marshal(), n[1].Marshal())
-			for _, b := range blobs {
-				assert.False(t, bytes.Contains(b, tau[:16]), "τ in a payload or keyshare")
-				assert.False(t, bytes.Contains(b, negTau[:16]), "−τ in a payload or keyshare")
+			// ζ_i and K_rf, recomputed from the seeds (σ_i is one block, then ζ_i).
+			var zeta [2]*secp.Scalar
+			for i := range 2 {
+				r := testrng.New(sd[i])
+				r.RandomBytes(make([]byte, 32))
+				zeta[i] = r.RandomScalar()
 			}
+			Z1 := new(secp.Point).ScalarBaseMult(zeta[1])
+			K, err := new(secp.Point).ScalarMult(zeta[0], Z1).Bytes()
+			require.NoError(t, err)
+			z0, z1 := zeta[0].Bytes(), zeta[1].Bytes()
+			for _, b := range blobs {
+				for name, secret := range map[string][]byte{"τ": tau[:16], "−τ": negTau[:16], "ζ_0": z0[:16], "ζ_1": z1[:16], "K_rf": K[1:17]} {
+					assert.False(t, bytes.Contains(b, secret), "%s in a payload or keyshare", name)
+				}
+			}
+			// τ is the H2S of sid_rf, the Z's and K_rf (§9.1), which only the parties know.
+			ptZ0, err := new(secp.Point).ScalarBaseMult(zeta[0]).Bytes()
+			require.NoError(t, err)
+			ptZ1, err := Z1.Bytes()
+			require.NoError(t, err)
+			assert.Equal(t, transcript.H2S(transcript.LabelRefreshTau, run.sid[:], ptZ0[:], ptZ1[:], K[:]).Bytes(), tau)
 
 			// New correlations: each party's ChooserSeeds equal the peer's DeltaSeeds except
 			// at Δ, and the leaves are new.
