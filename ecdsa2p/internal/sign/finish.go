@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/tandem-mpc/tandem/ecdsa2p/internal/bip32"
 	"github.com/tandem-mpc/tandem/ecdsa2p/internal/engineerr"
 	"github.com/tandem-mpc/tandem/ecdsa2p/internal/keyshare"
 	"github.com/tandem-mpc/tandem/internal/secp"
@@ -75,9 +76,13 @@ func Finish(ks *keyshare.Keyshare, p *Presignature, eBytes [32]byte) (*Round4, [
 	if p.shareID != ks.ShareID() || p.keyID != ks.KeyID() || p.index != ks.Index() {
 		return nil, nil, engineerr.Local(op, finishRound, engineerr.Internal, errors.New("the pre-signature belongs to another keyshare generation or party"))
 	}
-	d, pts, err := derive(ks, p.path)
-	if err != nil || d.Key != p.ptQp {
+	child, err := bip32.Derive(ks.PublicKey(), ks.ChainCode(), p.path)
+	if err != nil || child.Key != p.ptQp {
 		return nil, nil, engineerr.Local(op, finishRound, engineerr.Internal, errors.New("Q′ does not match the keyshare and path"))
+	}
+	Qp, err := new(secp.Point).SetBytes(p.ptQp[:])
+	if err != nil {
+		return nil, nil, engineerr.Local(op, finishRound, engineerr.Internal, err)
 	}
 	R, err := new(secp.Point).SetBytes(p.ptR[:])
 	if err != nil {
@@ -86,7 +91,7 @@ func Finish(ks *keyshare.Keyshare, p *Presignature, eBytes [32]byte) (*Round4, [
 	phi, u, v := p.consume()
 	defer func() { phi, u, v = secp.Scalar{}, secp.Scalar{}, secp.Scalar{} }()
 
-	s := &Round4{ks: ks, j: 1 - p.index, sid: p.signSID, e: eBytes, Qp: pts[2], ptQp: p.ptQp}
+	s := &Round4{ks: ks, j: 1 - p.index, sid: p.signSID, e: eBytes, Qp: Qp, ptQp: p.ptQp}
 	if _, err := s.eS.SetBytesReduce32(eBytes[:]); err != nil {
 		return nil, nil, engineerr.Local(op, finishRound, engineerr.Internal, err)
 	}
