@@ -116,7 +116,9 @@ func TestSecretsNeverPrint(t *testing.T) {
 	secret := fmt.Sprintf("%x", u.Bytes())
 	r1, err := sign.NewPresign(ks[0], testvec.Sign1Instance, testvec.Sign1Path, testrng.New("redact"))
 	require.NoError(t, err)
-	values := []any{pre[0], *pre[0], r1, *r1}
+	r4, _, err := sign.Finish(ks[1], pre[1], testvec.Sign1Digest)
+	require.NoError(t, err)
+	values := []any{pre[0], *pre[0], r1, *r1, r4, *r4}
 	verbs := []string{"%v", "%+v", "%#v", "%s", "%x", "%X", "%q", "%d", "%T"}
 	for _, v := range values {
 		for _, verb := range verbs {
