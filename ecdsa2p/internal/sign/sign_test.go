@@ -1,8 +1,11 @@
 package sign_test
 
 import (
+	"encoding/hex"
+
 	"crypto/sha256"
 	"fmt"
+	"golang.org/x/crypto/sha3"
 	"testing"
 
 	"github.com/decred/dcrd/dcrec/secp256k1/v4"
@@ -34,6 +37,25 @@ func checkSignature(t *testing.T, sig *sign.Signature, e [32]byte, want [33]byte
 	require.NoError(t, err)
 	require.True(t, compressed)
 	require.Equal(t, want[:], rec.SerializeCompressed(), "recovered key")
+	require.Equal(t, ethAddress(pub), ethAddress(rec), "Ethereum address")
+}
+
+// ethAddress is the Ethereum address of a public key: the last 20 bytes of
+// Keccak-256(x ‖ y).
+func ethAddress(pub *secp256k1.PublicKey) [20]byte {
+	h := sha3.NewLegacyKeccak256()
+	h.Write(pub.SerializeUncompressed()[1:])
+	return [20]byte(h.Sum(nil)[12:])
+}
+
+// TestEthAddressVector pins ethAddress on the key with private key 1 (address
+// 0x7E5F4552091A69125d5DfCb7b8C2659029395Bdf).
+func TestEthAddressVector(t *testing.T) {
+	var one secp256k1.ModNScalar
+	one.SetInt(1)
+	pub := secp256k1.NewPrivateKey(&one).PubKey()
+	a := ethAddress(pub)
+	require.Equal(t, "7e5f4552091a69125d5dfcb7b8c2659029395bdf", hex.EncodeToString(a[:]))
 }
 
 func TestSignProperty(t *testing.T) {
