@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/tandem-mpc/tandem/relay"
+	"github.com/tandem-mpc/tandem/relay/store"
 )
 
 // Resync implements store.Sink: re-Ask ids with a live local waiter, on the worker. The
@@ -63,41 +64,77 @@ func (h *hub) resync(mode int, trigger string) {
 	}
 	h.lastSync = now
 	h.mu.Unlock()
-	for _, it := range items {
+	ba, batched := h.store.(BatchAsker)
+	for start := 0; start < len(items); start += resyncBatch {
 		select {
 		case <-h.stop:
 			return
 		default:
 		}
-		ctx, cancel := h.opCtx(context.Background())
-		cands, err := h.store.Ask(ctx, it.id, it.ttl)
-		cancel()
-		if err != nil {
+		chunk := items[start:min(start+resyncBatch, len(items))]
+		ids := make([]relay.MsgID, len(chunk))
+		ttls := make([]time.Duration, len(chunk))
+		for i, it := range chunk {
+			ids[i], ttls[i] = it.id, it.ttl
+		}
+		var results [][]store.Candidate
+		var errs []error
+		if batched {
+			ctx, cancel := h.opCtx(context.Background())
+			results, errs = ba.AskBatch(ctx, ids, ttls)
+			cancel()
+		} else {
+			results, errs = make([][]store.Candidate, len(ids)), make([]error, len(ids))
+			for i := range ids {
+				ctx, cancel := h.opCtx(context.Background())
+				results[i], errs[i] = h.store.Ask(ctx, ids[i], ttls[i])
+				cancel()
+			}
+		}
+		for i, id := range ids {
+			if i < len(errs) && errs[i] == nil && i < len(results) {
+				h.applyResync(id, results[i])
+			}
+		}
+	}
+}
+
+// resyncBatch is how many ids one resync step re-asks together (§6 "Resync": Redis pipelines
+// them in batches of 128).
+const resyncBatch = 128
+
+// BatchAsker is implemented by stores that can run many Asks in one round trip (redisstore
+// pipelines them). Resync uses it when the store has it; errs[i] and results[i] belong to
+// ids[i].
+type BatchAsker interface {
+	AskBatch(ctx context.Context, ids []relay.MsgID, ttls []time.Duration) (results [][]store.Candidate, errs []error)
+}
+
+// applyResync delivers the candidates a resync Ask returned for id and clears the unsynced
+// marks of its waiters.
+func (h *hub) applyResync(id relay.MsgID, cands []store.Candidate) {
+	h.s.m.reconcileIDs.Inc()
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	now := time.Now()
+	for _, w := range h.ids[id] {
+		if w.unsynced {
+			w.unsynced = false
+			h.unsynced--
+		}
+	}
+	for _, cand := range cands {
+		if cand.OneReceiver {
+			if w := h.earliestLocked(id, now); w != nil {
+				h.deliverLocked(w, cand, "reconcile", time.Time{})
+			}
 			continue
 		}
-		h.s.m.reconcileIDs.Inc()
-		h.mu.Lock()
-		now := time.Now()
-		for _, w := range h.ids[it.id] {
-			if w.unsynced {
-				w.unsynced = false
-				h.unsynced--
+		for _, w := range h.ids[id] {
+			if w.live(now) {
+				h.deliverLocked(w, cand, "reconcile", time.Time{})
 			}
 		}
-		for _, cand := range cands {
-			if cand.OneReceiver {
-				if w := h.earliestLocked(it.id, now); w != nil {
-					h.deliverLocked(w, cand, "reconcile", time.Time{})
-				}
-				continue
-			}
-			for _, w := range h.ids[it.id] {
-				if w.live(now) {
-					h.deliverLocked(w, cand, "reconcile", time.Time{})
-				}
-			}
-		}
-		h.mu.Unlock()
 	}
 }
 

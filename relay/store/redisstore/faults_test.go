@@ -176,3 +176,83 @@ func rawDial(t *testing.T, url string) *websocket.Conn {
 	t.Cleanup(func() { _ = c.Close() })
 	return c
 }
+
+// TestAskBatch: the pipelined ask of Resync returns per-id results like Ask, registers the
+// interest of each id, and survives a flushed script cache.
+func TestAskBatch(t *testing.T) {
+	t.Parallel() // own redis-server
+	rs := redistest.Start(t)
+	a, _ := newStore(t, rs, redisstore.Config{})
+	b, sinkB := newStore(t, rs, redisstore.Config{})
+	ids := []relay.MsgID{{0xB1}, {0xB2}, {0xB3}}
+	for _, id := range ids[:2] {
+		status, err := a.Publish(context.Background(), request(t, id, "batch "+id.String()))
+		require.NoError(t, err)
+		require.Equal(t, store.Stored, status)
+	}
+	require.NoError(t, rs.Client(t).ScriptFlush(context.Background()).Err())
+	results, errs := b.AskBatch(context.Background(), ids, []time.Duration{time.Minute, time.Minute, time.Minute})
+	require.Len(t, results, 3)
+	for i := range ids {
+		require.NoError(t, errs[i])
+	}
+	assert.Len(t, results[0], 1)
+	assert.Len(t, results[1], 1)
+	assert.Empty(t, results[2])
+	// b registered interest in the third id: a publish there notifies it.
+	status, err := a.Publish(context.Background(), request(t, ids[2], "late"))
+	require.NoError(t, err)
+	require.Equal(t, store.Stored, status)
+	sinkB.WaitDeliveries(t, ids[2], 1, 5*time.Second)
+	// Mismatched lengths are refused per id.
+	_, errs = b.AskBatch(context.Background(), ids, nil)
+	require.ErrorIs(t, errs[0], redisstore.ErrInvalidRequest)
+}
+
+// TestDrillPubSubKill (§13.7 X6 in small): the inbox connections are killed while 50 asks
+// wait on instance A; publishes on B during the gap all arrive (through the resync after the
+// re-subscription, pipelined by AskBatch, or through the notification).
+func TestDrillPubSubKill(t *testing.T) {
+	t.Parallel() // own redis-server
+	rs := redistest.Start(t)
+	a, b := startInstance(t, rs, "x6:"), startInstance(t, rs, "x6:")
+	asker := rawDial(t, a.url)
+	frames := make(chan []byte, 64)
+	go func() {
+		for {
+			_, f, err := asker.ReadMessage()
+			if err != nil {
+				return
+			}
+			frames <- f
+		}
+	}()
+	const n = 50
+	for i := range n {
+		require.NoError(t, asker.WriteMessage(websocket.BinaryMessage, relay.AskFrame(relay.MsgID{0x60, byte(i)}, 30*time.Second)))
+	}
+	time.Sleep(100 * time.Millisecond)
+	rs.KillPubSub(t)
+	pub := rawDial(t, b.url)
+	start := time.Now()
+	for i := range n {
+		f, err := relay.PublishFrame(relay.MsgID{0x60, byte(i)}, 30*time.Second, 0, []byte{byte(i)})
+		require.NoError(t, err)
+		require.NoError(t, pub.WriteMessage(websocket.BinaryMessage, f))
+	}
+	got := map[byte]bool{}
+	deadline := time.After(10 * time.Second)
+	for len(got) < n {
+		select {
+		case f := <-frames:
+			got[f[1]] = true
+		case <-deadline:
+			t.Fatalf("%d of %d delivered after the pub/sub kill", len(got), n)
+		}
+	}
+	t.Logf("X6: %d deliveries complete %v after the kill", n, time.Since(start).Round(time.Millisecond))
+	require.Eventually(t, func() bool {
+		return metricValue(a.srv, "tandem_relay_reconcile_runs_total", "resubscribe") >= 1 &&
+			metricValue(a.srv, "tandem_relay_backend_resubscribes_total", "") >= 1
+	}, 5*time.Second, 10*time.Millisecond, "resubscribed and resynced")
+}

@@ -398,3 +398,65 @@ func parseAskReply(reply any, n int) ([]store.Candidate, error) {
 	}
 	return out, nil
 }
+
+// AskBatch runs the ask script for every id in one pipeline (one round trip; the hub's
+// Resync uses it in batches of 128, §6). results[i] and errs[i] belong to ids[i]; an id whose
+// script failed has a nil result and its error.
+func (s *Store) AskBatch(ctx context.Context, ids []relay.MsgID, ttls []time.Duration) ([][]store.Candidate, []error) {
+	results := make([][]store.Candidate, len(ids))
+	errs := make([]error, len(ids))
+	if len(ids) != len(ttls) {
+		for i := range errs {
+			errs[i] = ErrInvalidRequest
+		}
+		return results, errs
+	}
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.OpTimeout)
+	defer cancel()
+	run := func(eval bool) ([]*redis.Cmd, error) {
+		cmds := make([]*redis.Cmd, len(ids))
+		_, err := s.client.Pipelined(ctx, func(p redis.Pipeliner) error {
+			for i, id := range ids {
+				ttl := s.clamp(max(ttls[i], 0))
+				if eval {
+					cmds[i] = askScript.Eval(ctx, p, s.keysOf(id).all, s.instance, ttlMillis(ttl))
+				} else {
+					cmds[i] = askScript.EvalSha(ctx, p, s.keysOf(id).all, s.instance, ttlMillis(ttl))
+				}
+			}
+			return nil
+		})
+		return cmds, err
+	}
+	start := time.Now()
+	cmds, err := run(false)
+	if err != nil && redis.HasErrorPrefix(err, "NOSCRIPT") {
+		cmds, err = run(true)
+	}
+	s.m.ObserveOp("ask", time.Since(start))
+	failed := false
+	for i, cmd := range cmds {
+		if cmd == nil {
+			errs[i] = s.fail("ask", err)
+			failed = true
+			continue
+		}
+		reply, cerr := cmd.Result()
+		if cerr != nil {
+			errs[i] = s.fail("ask", cerr)
+			failed = true
+			continue
+		}
+		cands, perr := parseAskReply(reply, s.n)
+		if perr != nil {
+			s.m.OpError("ask", kindScript)
+			errs[i] = &BackendError{Op: "ask", Kind: kindScript, Err: perr}
+			continue
+		}
+		results[i] = cands
+	}
+	if !failed && len(ids) > 0 {
+		s.succeed()
+	}
+	return results, errs
+}
