@@ -18,6 +18,20 @@
 // full queue closes the connection with 4000. A panic in a connection handler is recovered and
 // closes that connection with 1011.
 //
+// # Shared stores (Redis)
+//
+// A StoreFactory can build a shared store such as relay/store/redisstore: inside the factory,
+// StoreLimits, Logger and BackendMetrics (the backend_* collectors of §9.3, registered on first
+// use) give it the server's limits, logger and metrics (cmd/relay does exactly this for
+// --store redis). The hub implements the store's Sink: Resync re-asks pending ids (all of them,
+// or for the "periodic" trigger only waiters older than 5 s that received nothing), in batches
+// of 128 through BatchAsker when the store has it, and counts
+// tandem_relay_reconcile_runs_total by trigger; Reset closes connections with 1012 or resyncs
+// (--on-store-reset). A publish that fails with store.ErrUnavailable (after the retries up to
+// the op timeout) closes its connection with 1013; any other store error (a Redis script error)
+// with 1011. /readyz lists a store's failing checks after "store" when its Check error has
+// NotReadyChecks (redisstore: ping, subscription, probe, epoch, backend, store_full).
+//
 // # Configuration
 //
 // Zero fields of Config take the defaults of WIRE.md §4.1. Because 0 means "default", a limit

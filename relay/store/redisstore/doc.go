@@ -91,5 +91,9 @@
 // The conformance suite relay/store/storetest runs against a real redis-server (the
 // redistest subpackage starts throw-away servers on free loopback ports), including the R
 // cases (cross-instance delivery, pub/sub kill, blackholed subscription, restart, pause,
-// maxmemory). Without the binary the tests skip, unless CI=true or TANDEM_REQUIRE_REDIS=1.
+// maxmemory). Without the binary the tests skip, unless CI=true or TANDEM_REQUIRE_REDIS=1. The
+// suite also runs on miniredis (the unit-test fallback of §13.1; the R cases skip there). The
+// server conformance cases of relay/server run over one and two Redis-backed instances, and
+// this package's tests run the mpc toy protocol across two instances and the fault drills of
+// §13.7 (instance kill with fallback URLs, Redis restart, SIGSTOP, pub/sub kill).
 package redisstore
