@@ -170,6 +170,19 @@ func (k *Keyshare) current() *keyshare.Keyshare {
 	return k.gens.Pending
 }
 
+// signing returns the generation a new presign uses: the newest one. After a refresh whose
+// RF4 from the peer never arrived that is the PENDING generation, which the peer holds
+// whether or not it received this party's RF4, and the first Finish on it promotes it
+// (PROTOCOL.md §9.1). The SDK may instead agree on share_id with the peer.
+func (k *Keyshare) signing() *keyshare.Keyshare {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.gens.Pending != nil {
+		return k.gens.Pending
+	}
+	return k.gens.Active
+}
+
 func (k *Keyshare) cur() *keyshare.Keyshare {
 	k.mu.Lock()
 	defer k.mu.Unlock()

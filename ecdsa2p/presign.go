@@ -49,7 +49,7 @@ func newPresign(cfg mpc.Config, ks *Keyshare, st Store, key, path string, h hook
 	if err != nil {
 		return nil, err
 	}
-	gen := ks.cur()
+	gen := ks.signing()
 	if err := checkIdentities(&cfg, gen); err != nil {
 		return nil, err
 	}
