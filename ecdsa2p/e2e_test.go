@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -126,4 +127,28 @@ func TestLockAndRefresh(t *testing.T) {
 	require.NoError(t, errA)
 	require.NoError(t, errB)
 	verifySig(t, sig, digest)
+}
+
+// TestIgnoredOverDriver: P1's K2 arrives authenticated but with a wrong version byte. P2's
+// engine ignores it (class (a)), the driver keeps waiting, and the session times out
+// instead of aborting: nobody is blamed.
+func TestIgnoredOverDriver(t *testing.T) {
+	n := newTestNet(t)
+	n.s.Base.DefaultTimeout = 1500 * time.Millisecond
+	errA, errB := n.run(t, LabelKeygen, func(a, b mpc.Config) (mpc.Protocol, mpc.Protocol) {
+		ka, err := newKeygen(a, 0, n.stA, n.keyA, hooks{tamper: func(r int, p []byte) []byte {
+			if r == 2 {
+				p[0] = 0x7f
+			}
+			return p
+		}})
+		require.NoError(t, err)
+		kb, err := NewKeygen(b, 1, n.stB, n.keyB)
+		require.NoError(t, err)
+		return ka, kb
+	})
+	require.ErrorIs(t, errB, mpc.ErrTimeout)
+	var ab *mpc.AbortError
+	require.False(t, errors.As(errB, &ab), "%v", errB)
+	require.Error(t, errA)
 }

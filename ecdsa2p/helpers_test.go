@@ -46,7 +46,7 @@ func (n *testNet) run(t *testing.T, label string, build func(a, b mpc.Config) (m
 	t.Helper()
 	a, b := n.configs(label)
 	pa, pb := build(a, b)
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), n.s.Base.DefaultTimeout)
 	defer cancel()
 	return mpctest.RunPair(ctx, a, b, pa, pb)
 }
