@@ -5,6 +5,7 @@ import (
 	"net/http/httptest"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/stretchr/testify/require"
@@ -118,4 +119,44 @@ func runRedisWS(t *testing.T, cfg server.Config, url, prefix string, n int, body
 		}
 	}()
 	body(e)
+}
+
+// TestPeriodicResync: the "periodic" trigger (§8.6) re-asks only waiters older than 5 s that
+// received nothing; other triggers re-ask everything. Runs on the memory store with lost
+// notifications, in virtual time.
+func TestPeriodicResync(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv, fs, ms, err := newMuted(testConfig())
+		require.NoError(t, err)
+		defer srv.Close()
+		a, b := servePipe(srv, ip1), servePipe(srv, ip2)
+		send(t, a, ask(testID(1), time.Minute))
+		synctest.Wait()
+		ms.mute.Store(true)
+		p := pub(t, testID(1), time.Minute, 0, "lost")
+		send(t, b, p)
+		synctest.Wait()
+		ms.mute.Store(false)
+
+		fs.sink.Resync("periodic") // the waiter is younger than 5 s: not re-asked yet
+		synctest.Wait()
+		nothing(t, a)
+		time.Sleep(5 * time.Second)
+		fs.sink.Resync("periodic")
+		require.Equal(t, p, recv(t, a))
+		require.Equal(t, float64(2), metric(t, srv.Registry(), "tandem_relay_reconcile_runs_total", "trigger", "periodic"))
+		require.Equal(t, float64(1), metric(t, srv.Registry(), "tandem_relay_reconcile_ids_total"))
+
+		// A waiter that already received something is not re-asked periodically.
+		ms.mute.Store(true)
+		p2 := pub(t, testID(1), time.Minute, 0, "lost too")
+		send(t, servePipe(srv, ip3), p2)
+		synctest.Wait()
+		ms.mute.Store(false)
+		fs.sink.Resync("periodic")
+		synctest.Wait()
+		nothing(t, a)
+		fs.sink.Resync("resubscribe") // every other trigger re-asks all
+		require.Equal(t, p2, recv(t, a))
+	})
 }
