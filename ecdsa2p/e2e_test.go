@@ -113,7 +113,7 @@ func TestLockAndRefresh(t *testing.T) {
 	_, cfgB := n.configs(LabelPresign)
 	_, err = NewPresign(cfgB, ksB, n.stB, n.keyB, "m")
 	require.ErrorIs(t, err, ErrKeyshareLocked)
-	_, err = NewFinishP2(cfgB, ksB, n.stB, n.keyB, AcceptDigest(nil))
+	_, err = NewFinishP2(cfgB, ksB, n.stB, n.keyB, AcceptDigest())
 	require.ErrorIs(t, err, ErrKeyshareLocked)
 
 	// A refresh clears it; signing works again.

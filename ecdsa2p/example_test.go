@@ -62,7 +62,7 @@ func Example() {
 	digest := sha256.Sum256([]byte("pay 1 coin"))
 	a, b = configs()
 	f1, _ := ecdsa2p.NewFinishP1(a, ks1, st1, "wallet", ps1.SignSID(), digest, ecdsa2p.DigestRequest(ps1.SignSID(), digest))
-	f2, _ := ecdsa2p.NewFinishP2(b, ks2, st2, "wallet", ecdsa2p.AcceptDigest(nil))
+	f2, _ := ecdsa2p.NewFinishP2(b, ks2, st2, "wallet", ecdsa2p.AcceptDigest())
 	var sig *ecdsa2p.Signature
 	both(func() { sig, err1 = ecdsa2p.RunFinish(ctx, a, f1) },
 		func() { _, err2 = ecdsa2p.RunFinish(ctx, b, f2) })

@@ -11,13 +11,18 @@ import (
 	"github.com/tandem-mpc/tandem/mpc"
 )
 
-// AcceptFunc is P2's round-1 hook of the finish protocol (WIRE.md §12.9): it checks P1's
-// round-1 payload (the SDK's SIGN_REQUEST), asks for approval if it wants to (it runs with
-// the session's ctx and must return promptly once ctx is done), and returns the sign_sid
-// of the pre-signature to finish and the 32-byte digest e_bytes it computed itself. Its
-// error aborts the session; an error implementing mpc.AbortClassifier (as *Error does) picks
-// the ABORT's class and detail.
+// AcceptFunc is P2's round-1 hook of the finish protocol (WIRE.md §12.9, checks 1 and 2): it
+// checks P1's round-1 payload (the SDK's SIGN_REQUEST) and returns the sign_sid of the
+// pre-signature to finish and the 32-byte digest e_bytes it computed itself. Its error
+// aborts the session; an error implementing mpc.AbortClassifier (as *Error does) picks the
+// ABORT's class and detail.
 type AcceptFunc func(ctx context.Context, request []byte) (signSID, eBytes [32]byte, err error)
+
+// ApproveFunc is P2's approval hook (WIRE.md §12.9 check 4): it runs after the
+// pre-signature was found unused and before it is consumed, with the session's ctx (it may
+// wait for a person and must return promptly once ctx is done). An error declines (class
+// 3, REJECTED) unless it classifies itself with mpc.AbortClassifier.
+type ApproveFunc func(ctx context.Context, signSID, eBytes [32]byte) error
 
 // Finish is the mpc.Protocol of the online signing round (PROTOCOL.md §8.6) under the plan
 // of WIRE.md §12.9: round 0 is the driver's inserted KEX; 1: the request, Encrypted, P1 →
@@ -28,20 +33,21 @@ type AcceptFunc func(ctx context.Context, request []byte) (signSID, eBytes [32]b
 // unverifiable signature) is saved before the error is returned; a PENDING generation that
 // signed is promoted and saved before Result returns the signature.
 type Finish struct {
-	mu     sync.Mutex
-	h      hooks
-	index  int
-	ks     *Keyshare
-	st     Store
-	key    string
-	req    []byte     // P1: the round-1 payload
-	sid, e [32]byte   // P1: known at construction; P2: from accept
-	accept AcceptFunc // P2
-	gen    *keyshare.Keyshare
-	r4     *sign.Round4
-	result *Signature
-	err    error
-	done   bool
+	mu      sync.Mutex
+	h       hooks
+	index   int
+	ks      *Keyshare
+	st      Store
+	key     string
+	req     []byte      // P1: the round-1 payload
+	sid, e  [32]byte    // P1: known at construction; P2: from accept
+	accept  AcceptFunc  // P2
+	approve ApproveFunc // P2, optional
+	gen     *keyshare.Keyshare
+	r4      *sign.Round4
+	result  *Signature
+	err     error
+	done    bool
 }
 
 // presigMu serialises load–consume–save of pre-signatures within the process, so two
@@ -59,7 +65,8 @@ func NewFinishP1(cfg mpc.Config, ks *Keyshare, st Store, key string, signSID, eB
 }
 
 // NewFinishP2 prepares P2's finish: accept checks P1's request and names the pre-signature
-// and the digest (AcceptDigest accepts DigestRequest's raw-digest form).
+// and the digest (AcceptDigest accepts DigestRequest's raw-digest form). Set an approval
+// hook with WithApproval.
 func NewFinishP2(cfg mpc.Config, ks *Keyshare, st Store, key string, accept AcceptFunc) (*Finish, error) {
 	if accept == nil {
 		return nil, errors.New("ecdsa2p: finish P2 needs an AcceptFunc")
@@ -83,6 +90,15 @@ func newFinish(cfg mpc.Config, index int, ks *Keyshare, st Store, key string, h 
 	f := &Finish{h: h, index: index, ks: ks, st: st, key: key}
 	set(f)
 	return f, nil
+}
+
+// WithApproval sets P2's approval hook (nil approves everything) and returns f. Call it
+// before Run.
+func (f *Finish) WithApproval(approve ApproveFunc) *Finish {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.approve = approve
+	return f
 }
 
 // Plan returns the finish plan of WIRE.md §12.9 for this party.
@@ -135,6 +151,18 @@ func (f *Finish) next(ctx context.Context, r int, in []mpc.Inbound) ([][]byte, e
 				return nil, err
 			}
 			f.sid, f.e = sid, e
+			if err := f.check(ctx); err != nil {
+				return nil, err
+			}
+			if f.approve != nil {
+				if err := f.approve(ctx, sid, e); err != nil {
+					var c mpc.AbortClassifier
+					if errors.As(err, &c) || (ctx.Err() != nil && errors.Is(err, ctx.Err())) {
+						return nil, err
+					}
+					return nil, &declinedError{msg: "declined: " + err.Error()}
+				}
+			}
 		} else if len(in) != 0 {
 			return nil, newError("finish", 1, Internal, errors.New("unexpected input"))
 		}
@@ -170,12 +198,10 @@ func (f *Finish) next(ctx context.Context, r int, in []mpc.Inbound) ([][]byte, e
 	return nil, newError("finish", r, Internal, errors.New("round out of range"))
 }
 
-// start loads, consumes and persists the pre-signature, then returns S4.
-func (f *Finish) start(ctx context.Context) ([]byte, error) {
-	presigMu.Lock()
-	defer presigMu.Unlock()
-	pkey := PresignatureKey(f.key, f.sid)
-	b, err := f.st.Load(ctx, pkey)
+// load reads and parses the pre-signature f.sid; a missing or CONSUMED one is
+// PresignatureConsumed (class 2).
+func (f *Finish) load(ctx context.Context) (*sign.Presignature, error) {
+	b, err := f.st.Load(ctx, PresignatureKey(f.key, f.sid))
 	if errors.Is(err, ErrNotFound) {
 		return nil, newError("finish", 1, PresignatureConsumed, errors.New("no pre-signature with this sign_sid"))
 	}
@@ -185,6 +211,32 @@ func (f *Finish) start(ctx context.Context) ([]byte, error) {
 	p, err := sign.ParsePresignature(b)
 	if err != nil {
 		return nil, newError("finish", 1, Internal, err)
+	}
+	if p.Consumed() {
+		return nil, newError("finish", 1, PresignatureConsumed, nil)
+	}
+	return p, nil
+}
+
+// check is WIRE.md §12.9 check 3 (before the approval): a non-consumed pre-signature with
+// this sign_sid exists. start checks again under presigMu.
+func (f *Finish) check(ctx context.Context) error {
+	p, err := f.load(ctx)
+	if err != nil {
+		return err
+	}
+	p.Wipe()
+	return nil
+}
+
+// start loads, consumes and persists the pre-signature, then returns S4.
+func (f *Finish) start(ctx context.Context) ([]byte, error) {
+	presigMu.Lock()
+	defer presigMu.Unlock()
+	pkey := PresignatureKey(f.key, f.sid)
+	p, err := f.load(ctx)
+	if err != nil {
+		return nil, err
 	}
 	f.ks.mu.Lock()
 	gen, gerr := f.ks.gens.Select(p.ShareID())

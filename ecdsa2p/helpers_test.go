@@ -99,7 +99,7 @@ func (n *testNet) finish(t *testing.T, ksA, ksB *Keyshare, sid, digest [32]byte)
 		var err error
 		fa, err = NewFinishP1(a, ksA, n.stA, n.keyA, sid, digest, DigestRequest(sid, digest))
 		require.NoError(t, err)
-		fb, err = NewFinishP2(b, ksB, n.stB, n.keyB, AcceptDigest(nil))
+		fb, err = NewFinishP2(b, ksB, n.stB, n.keyB, AcceptDigest())
 		require.NoError(t, err)
 		return fa, fb
 	})

@@ -161,7 +161,7 @@ func (l *local) finish(tb testing.TB, sid, digest [32]byte) *Signature {
 		tb.Fatal(err)
 	}
 	f1, err := newFinish(l.b, 1, l.ks[1], l.st[1], "k", hooks{onSend: l.onSend[1]}, func(f *Finish) {
-		f.accept = AcceptDigest(nil)
+		f.accept = AcceptDigest()
 	})
 	if err != nil {
 		tb.Fatal(err)

@@ -36,11 +36,10 @@ type declinedError struct{ msg string }
 func (e *declinedError) Error() string                     { return "ecdsa2p: finish round 1: " + e.msg }
 func (e *declinedError) AbortClass() (class, detail uint8) { return mpc.ClassDeclined, 0 }
 
-// AcceptDigest returns an AcceptFunc for P2 that accepts DigestRequest's raw-digest form
-// when approve (which may be nil) agrees. It runs the checks of WIRE.md §12.9 in order: a
-// bad layout is the peer's fault (MalformedPayload, culprit P1); another hash mode is
-// declined (class 3); approve's error declines too unless it classifies itself.
-func AcceptDigest(approve func(ctx context.Context, signSID, digest [32]byte) error) AcceptFunc {
+// AcceptDigest returns an AcceptFunc for P2 that accepts DigestRequest's raw-digest form,
+// with WIRE.md §12.9's checks 1 and 2 in order: a bad layout is the peer's fault
+// (MalformedPayload, culprit P1); another hash mode is declined (class 3).
+func AcceptDigest() AcceptFunc {
 	return func(ctx context.Context, req []byte) (sid, e [32]byte, err error) {
 		if len(req) < 39 || req[0] != signRequestVersion || req[1] != signRequestType ||
 			uint64(binary.BigEndian.Uint32(req[35:39]))+39 != uint64(len(req)) ||
@@ -57,15 +56,6 @@ func AcceptDigest(approve func(ctx context.Context, signSID, digest [32]byte) er
 		}
 		copy(sid[:], req[2:34])
 		copy(e[:], req[39:])
-		if approve != nil {
-			if err := approve(ctx, sid, e); err != nil {
-				var c mpc.AbortClassifier
-				if errors.As(err, &c) || errors.Is(err, ctx.Err()) {
-					return sid, e, err
-				}
-				return sid, e, &declinedError{msg: "declined: " + err.Error()}
-			}
-		}
 		return sid, e, nil
 	}
 }
