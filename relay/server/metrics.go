@@ -112,12 +112,14 @@ func newMetrics(reg *prometheus.Registry, version, backend string, stats func() 
 		m.expiryLag, m.ratelimited, m.reconcileIDs, m.reconcileRuns, m.storeResets, m.shutdownPhase, m.panics} {
 		f(c)
 	}
-	f(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Namespace: ns, Name: "stored_bytes",
-		Help: "Bytes held by stored candidates (frame + 128)."}, func() float64 { b, _, _ := stats(); return b }))
-	f(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Namespace: ns, Name: "stored_candidates",
-		Help: "Stored candidates."}, func() float64 { _, c, _ := stats(); return c }))
-	f(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Namespace: ns, Name: "stored_ids",
-		Help: "Ids with stored candidates."}, func() float64 { _, _, i := stats(); return i }))
+	if backend == "memory" { // a shared store (Redis) cannot know these counts (§9.3)
+		f(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Namespace: ns, Name: "stored_bytes",
+			Help: "Bytes held by stored candidates (frame + 128)."}, func() float64 { b, _, _ := stats(); return b }))
+		f(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Namespace: ns, Name: "stored_candidates",
+			Help: "Stored candidates."}, func() float64 { _, c, _ := stats(); return c }))
+		f(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Namespace: ns, Name: "stored_ids",
+			Help: "Ids with stored candidates."}, func() float64 { _, _, i := stats(); return i }))
+	}
 	m.buildInfo.WithLabelValues(version, runtime.Version(), backend).Set(1)
 	// Pre-create the label values so that dashboards see zeros.
 	for _, r := range []string{"auth", "origin", "ip_limit", "conn_limit", "rate", "draining", "bad_request"} {

@@ -21,6 +21,7 @@ import (
 // way cmd/relay wires it (limits, logger and backend metrics from the server).
 func newRedisServer(t *testing.T, cfg server.Config, url, prefix string) *server.Server {
 	t.Helper()
+	cfg.BackendName = "redis"
 	srv := &server.Server{Config: cfg}
 	srv.NewStore = func(sink store.Sink) (store.Store, error) {
 		return redisstore.New(context.Background(), redisstore.Config{

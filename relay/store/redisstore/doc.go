@@ -82,7 +82,8 @@
 // parsed defensively (slots in 1..N, frames at least a header long; anything else is an error
 // or counted as invalid, never a panic). Anyone who can write to the Redis deployment can
 // forge candidates and notifications: Redis must be reachable by the relay instances only
-// (ACLs, TLS with rediss://, a private network). The password is a Password and never prints.
+// (ACLs, TLS with rediss://, a private network). The password is a Password and never prints;
+// Config prints and logs with the URL's user information redacted.
 // Memory is bounded by Redis maxmemory, which must be used with noeviction (or volatile-ttl);
 // the store warns at start if the policy could evict live messages.
 //

@@ -45,6 +45,7 @@ func startInstance(t *testing.T, rs *redistest.Server, prefix string) *instance 
 	cfg.StoreResetSpread = 200 * time.Millisecond
 	cfg.DrainWindow = 100 * time.Millisecond
 	cfg.Logger = slog.New(slog.DiscardHandler)
+	cfg.BackendName = "redis"
 	srv := &server.Server{Config: cfg}
 	srv.NewStore = func(sink store.Sink) (store.Store, error) {
 		return redisstore.New(context.Background(), redisstore.Config{

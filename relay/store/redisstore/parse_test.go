@@ -204,9 +204,11 @@ func TestPasswordRedacted(t *testing.T) {
 		out := fmt.Sprintf(verb, p)
 		assert.NotContains(t, out, "hunter2", verb)
 	}
-	cfg := Config{Password: p}
-	for _, verb := range []string{"%v", "%+v", "%#v"} {
-		assert.NotContains(t, fmt.Sprintf(verb, cfg), "hunter2", verb)
+	cfg := Config{Password: p, URL: "redis://user:hunter2@db:6379/0", Prefix: "pfx:"}
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%d"} {
+		out := fmt.Sprintf(verb, cfg)
+		assert.NotContains(t, out, "hunter2", verb)
+		assert.Contains(t, out, "db:6379", verb)
 	}
 	var buf bytes.Buffer
 	slog.New(slog.NewJSONHandler(&buf, nil)).Info("x", "password", p, "cfg", cfg)
