@@ -89,7 +89,12 @@ func marshalGenerations(g *keyshare.Generations) []byte {
 		if ks == nil {
 			continue
 		}
+		// The lock bits may change concurrently (a signing session of the same
+		// generation); read the record under the generation's lock mutex.
+		m := ks.LockMutex()
+		m.Lock()
 		rec := ks.Marshal()
+		m.Unlock()
 		b.Write(binary.BigEndian.AppendUint32(nil, uint32(len(rec))))
 		b.Write(rec)
 	}
