@@ -31,6 +31,16 @@ func TestRedaction(t *testing.T) {
 	rec, _ := ks.MarshalBinary()
 	secrets := [][]byte{share[:], cc[:], rec[40:72], pb[100:132]}
 
+	kg, err := NewKeygen(l.a, 0, l.st[0], "k2")
+	require.NoError(t, err)
+	pr, err := NewPresign(l.a, ks, l.st[0], "k", "m")
+	require.NoError(t, err)
+	fi, err := NewFinishP2(l.b, l.ks[1], l.st[1], "k", AcceptDigest())
+	require.NoError(t, err)
+	rf, err := NewRefresh(l.a, ks, l.st[0], "k")
+	require.NoError(t, err)
+	protos := []any{kg, pr, fi, rf}
+
 	values := map[string]any{
 		"keyshare":     ks,
 		"presignature": ps,
@@ -40,6 +50,7 @@ func TestRedaction(t *testing.T) {
 			P *Presignature
 		}{ks, ps},
 		"keyshare value": []*Keyshare{ks},
+		"protocols":      protos,
 	}
 	verbs := []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%X", "%d", "%T", "%p"}
 	for name, v := range values {
