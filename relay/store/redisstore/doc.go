@@ -95,6 +95,7 @@
 // maxmemory). Without the binary the tests skip, unless CI=true or TANDEM_REQUIRE_REDIS=1. The
 // suite also runs on miniredis (the unit-test fallback of §13.1; the R cases skip there). The
 // server conformance cases of relay/server run over one and two Redis-backed instances, and
-// this package's tests run the mpc toy protocol across two instances and the fault drills of
-// §13.7 (instance kill with fallback URLs, Redis restart, SIGSTOP, pub/sub kill).
+// this package's tests run a full tandem keygen, presign and finish (ecdsa2p) and the mpc toy
+// protocol across two instances, and the fault drills of §13.7 (instance kill with fallback
+// URLs, Redis restart, SIGSTOP, pub/sub kill).
 package redisstore
