@@ -212,13 +212,13 @@ func (h *hub) ask(ctx context.Context, c *conn, hdr relay.Header, tRead time.Tim
 		switch {
 		case cand.Claimed: // a ONE_RECEIVER candidate the store removed for us
 			if registered {
-				hit = h.deliverLocked(w, cand, "ask_hit", tRead) || hit
+				hit = h.deliverLocked(w, cand, "ask_hit", tRead, "local") || hit
 			} else if c.enqueue(cand.Frame) {
 				hit = true
 				m.deliveries.WithLabelValues("ask_hit").Inc()
 			}
 		case registered:
-			hit = h.deliverLocked(w, cand, "ask_hit", tRead) || hit
+			hit = h.deliverLocked(w, cand, "ask_hit", tRead, "local") || hit
 		}
 	}
 	h.mu.Unlock()

@@ -84,8 +84,9 @@ func (h *hub) releaseQuotaLocked(p netip.Prefix, cost int64) {
 }
 
 // deliverLocked delivers cand to w unless w already has its digest (§3.2 "deliver c to w").
-// h.mu is held. It reports whether the frame was enqueued.
-func (h *hub) deliverLocked(w *waiter, cand store.Candidate, path string, tRead time.Time) bool {
+// h.mu is held. It reports whether the frame was enqueued. path is the deliveries_total label;
+// origin (local or remote) the deliver_enqueue_seconds label for a non-zero tRead.
+func (h *hub) deliverLocked(w *waiter, cand store.Candidate, path string, tRead time.Time, origin string) bool {
 	for _, d := range w.delivered {
 		if d == cand.Digest {
 			return false
@@ -99,7 +100,7 @@ func (h *hub) deliverLocked(w *waiter, cand store.Candidate, path string, tRead 
 	m := h.s.m
 	m.deliveries.WithLabelValues(path).Inc()
 	if !tRead.IsZero() {
-		m.deliverEnqueue.WithLabelValues("local").Observe(now.Sub(tRead).Seconds())
+		m.deliverEnqueue.WithLabelValues(origin).Observe(now.Sub(tRead).Seconds())
 	}
 	if !w.gotFirst {
 		w.gotFirst = true
@@ -127,30 +128,36 @@ func (h *hub) Deliver(id relay.MsgID, cand store.Candidate) {
 		return
 	}
 	now := time.Now()
-	tRead := h.pubTimes[cand.Digest]
+	// A frame read on this instance is timed from its read; one notified by a shared store
+	// (another instance's publish, through the inbox) from its receipt here (§9.3).
+	tRead, local := h.pubTimes[cand.Digest]
+	origin := "local"
+	if !local {
+		tRead, origin = now, "remote"
+	}
 	if cand.OneReceiver {
 		if cand.Slot != 0 && !cand.Claimed {
 			if h.earliestLocked(id, now) == nil {
 				return
 			}
-			h.submit(func() { h.claim(id, cand, tRead) })
+			h.submit(func() { h.claim(id, cand, tRead, origin) })
 			return
 		}
 		if w := h.earliestLocked(id, now); w != nil {
-			h.deliverLocked(w, cand, "notify", tRead)
+			h.deliverLocked(w, cand, "notify", tRead, origin)
 		}
 		return
 	}
 	for _, w := range list {
 		if w.live(now) {
-			h.deliverLocked(w, cand, "notify", tRead)
+			h.deliverLocked(w, cand, "notify", tRead, origin)
 		}
 	}
 }
 
 // claim runs on the worker: it claims a stored ONE_RECEIVER candidate for the earliest local
 // waiter (§6 "Sink.Deliver").
-func (h *hub) claim(id relay.MsgID, cand store.Candidate, tRead time.Time) {
+func (h *hub) claim(id relay.MsgID, cand store.Candidate, tRead time.Time, origin string) {
 	ctx, cancel := h.opCtx(context.Background())
 	won, err := h.store.Claim(ctx, id, cand.Slot, cand.Digest)
 	cancel()
@@ -161,7 +168,7 @@ func (h *hub) claim(id relay.MsgID, cand store.Candidate, tRead time.Time) {
 	h.s.m.claims.WithLabelValues("won").Inc()
 	h.mu.Lock()
 	if w := h.earliestLocked(id, time.Now()); w != nil {
-		h.deliverLocked(w, cand, "notify", tRead)
+		h.deliverLocked(w, cand, "notify", tRead, origin)
 	}
 	h.mu.Unlock()
 }

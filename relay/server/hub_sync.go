@@ -126,13 +126,13 @@ func (h *hub) applyResync(id relay.MsgID, cands []store.Candidate) {
 	for _, cand := range cands {
 		if cand.OneReceiver {
 			if w := h.earliestLocked(id, now); w != nil {
-				h.deliverLocked(w, cand, "reconcile", time.Time{})
+				h.deliverLocked(w, cand, "reconcile", time.Time{}, "local")
 			}
 			continue
 		}
 		for _, w := range h.ids[id] {
 			if w.live(now) {
-				h.deliverLocked(w, cand, "reconcile", time.Time{})
+				h.deliverLocked(w, cand, "reconcile", time.Time{}, "local")
 			}
 		}
 	}
