@@ -1,6 +1,7 @@
 package ecdsa2p
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -43,11 +44,15 @@ type Finish struct {
 	sid, e  [32]byte    // P1: known at construction; P2: from accept
 	accept  AcceptFunc  // P2
 	approve ApproveFunc // P2, optional
-	gen     *keyshare.Keyshare
-	r4      *sign.Round4
-	result  *Signature
-	err     error
-	done    bool
+	// checked is the pre-signature parsed by check, reused by start if the stored bytes
+	// did not change meanwhile.
+	checked      *sign.Presignature
+	checkedBytes []byte
+	gen          *keyshare.Keyshare
+	r4           *sign.Round4
+	result       *Signature
+	err          error
+	done         bool
 }
 
 // presigMu serialises load–consume–save of pre-signatures within the process, so two
@@ -125,6 +130,10 @@ func (f *Finish) Next(ctx context.Context, r int, in []mpc.Inbound) ([][]byte, e
 		if errors.Is(err, mpc.ErrIgnoreInput) {
 			return nil, err
 		}
+		if f.checked != nil {
+			f.checked.Wipe()
+			f.checked, f.checkedBytes = nil, nil
+		}
 		if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
 			return nil, err
 		}
@@ -199,7 +208,8 @@ func (f *Finish) next(ctx context.Context, r int, in []mpc.Inbound) ([][]byte, e
 }
 
 // load reads and parses the pre-signature f.sid; a missing or CONSUMED one is
-// PresignatureConsumed (class 2).
+// PresignatureConsumed (class 2). If the stored bytes are those check already parsed, the
+// parsed value is reused.
 func (f *Finish) load(ctx context.Context) (*sign.Presignature, error) {
 	b, err := f.st.Load(ctx, PresignatureKey(f.key, f.sid))
 	if errors.Is(err, ErrNotFound) {
@@ -208,8 +218,10 @@ func (f *Finish) load(ctx context.Context) (*sign.Presignature, error) {
 	if err != nil {
 		return nil, newError("finish", 1, Internal, err)
 	}
-	p, err := sign.ParsePresignature(b)
-	if err != nil {
+	var p *sign.Presignature
+	if f.checked != nil && bytes.Equal(b, f.checkedBytes) {
+		p, f.checked, f.checkedBytes = f.checked, nil, nil
+	} else if p, err = sign.ParsePresignature(b); err != nil {
 		return nil, newError("finish", 1, Internal, err)
 	}
 	if p.Consumed() {
@@ -219,13 +231,13 @@ func (f *Finish) load(ctx context.Context) (*sign.Presignature, error) {
 }
 
 // check is WIRE.md §12.9 check 3 (before the approval): a non-consumed pre-signature with
-// this sign_sid exists. start checks again under presigMu.
+// this sign_sid exists. start loads it again under presigMu.
 func (f *Finish) check(ctx context.Context) error {
 	p, err := f.load(ctx)
 	if err != nil {
 		return err
 	}
-	p.Wipe()
+	f.checked, f.checkedBytes = p, p.Marshal()
 	return nil
 }
 
