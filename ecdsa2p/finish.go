@@ -80,7 +80,7 @@ func NewFinishP2(cfg mpc.Config, ks *Keyshare, st Store, key string, accept Acce
 }
 
 func newFinish(cfg mpc.Config, index int, ks *Keyshare, st Store, key string, h hooks, set func(*Finish)) (*Finish, error) {
-	if ks == nil || st == nil || key == "" {
+	if !ks.usable() || st == nil || key == "" {
 		return nil, errors.New("ecdsa2p: finish needs a keyshare, a Store and a key")
 	}
 	if ks.Index() != index {

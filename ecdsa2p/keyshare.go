@@ -44,10 +44,21 @@ func (s Status) String() string {
 	return fmt.Sprintf("Status(%d)", uint8(s))
 }
 
+// usable reports whether k holds a generation (the zero Keyshare does not).
+func (k *Keyshare) usable() bool {
+	if k == nil {
+		return false
+	}
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.current() != nil
+}
+
 // Keyshare is one party's share of a two-party secp256k1 key: the generation in use and,
 // during a refresh handover, the next generation (PROTOCOL.md §9.1). It is opaque and
 // secret: it never prints its share, chain code or OT seeds. MarshalBinary returns secret
-// bytes. A Keyshare is safe for concurrent use by the protocols of this package.
+// bytes. A Keyshare is safe for concurrent use by the protocols of this package. The zero
+// value holds no key: get one from RunKeygen, ParseKeyshare or LoadKeyshare.
 type Keyshare struct {
 	mu   sync.Mutex
 	gens keyshare.Generations

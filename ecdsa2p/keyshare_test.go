@@ -98,3 +98,36 @@ func FuzzParseKeyshare(f *testing.F) {
 		}
 	})
 }
+
+func TestZeroKeyshareRefused(t *testing.T) {
+	a, _ := localConfigs(t)
+	st := &MemoryStore{}
+	_, err := NewPresign(a, &Keyshare{}, st, "k", "m")
+	require.Error(t, err)
+	_, err = NewRefresh(a, nil, st, "k")
+	require.Error(t, err)
+	_, err = NewFinishP2(a, &Keyshare{}, st, "k", AcceptDigest())
+	require.Error(t, err)
+	_, err = NewPresign(a, &Keyshare{}, st, "k", "m/0'")
+	require.Error(t, err)
+}
+
+func TestConstructorMisuse(t *testing.T) {
+	l := newLocal(t)
+	l.keygen(t)
+	other, _ := localConfigs(t)
+	_, err := NewPresign(other, l.ks[0], l.st[0], "k", "m")
+	require.Error(t, err, "keys are not the keyshare's identities")
+	_, err = NewPresign(l.a, l.ks[0], l.st[0], "k", "m/0'")
+	require.Error(t, err, "hardened path")
+	_, err = NewPresign(l.a, l.ks[0], nil, "k", "m")
+	require.Error(t, err, "no store")
+	_, err = NewFinishP1(l.a, l.ks[1], l.st[1], "k", [32]byte{}, [32]byte{}, nil)
+	require.Error(t, err, "P2's keyshare in P1's finish")
+	_, err = NewFinishP2(l.b, l.ks[1], l.st[1], "k", nil)
+	require.Error(t, err, "no AcceptFunc")
+	_, err = NewKeygen(l.a, 2, l.st[0], "k")
+	require.Error(t, err, "index")
+	_, err = NewRefresh(other, l.ks[0], l.st[0], "k")
+	require.Error(t, err)
+}

@@ -42,7 +42,7 @@ func NewPresign(cfg mpc.Config, ks *Keyshare, st Store, key, path string) (*Pres
 }
 
 func newPresign(cfg mpc.Config, ks *Keyshare, st Store, key, path string, h hooks) (*Presign, error) {
-	if ks == nil || st == nil || key == "" {
+	if !ks.usable() || st == nil || key == "" {
 		return nil, errors.New("ecdsa2p: presign needs a keyshare, a Store and a key")
 	}
 	pth, err := bip32.ParsePath(path)

@@ -18,7 +18,7 @@ const (
 	LabelRefresh = "tandem/ecdsa2p/refresh/v1"
 )
 
-// Workers is the number of goroutines the protocols use for independent OT work (base-OT
+// workers is the number of goroutines the protocols use for independent OT work (base-OT
 // batches, PPRF expansions, OT-extension parts). Outputs never depend on it.
 var workers = 2
 

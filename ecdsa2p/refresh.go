@@ -42,7 +42,7 @@ func NewRefresh(cfg mpc.Config, ks *Keyshare, st Store, key string) (*Refresh, e
 }
 
 func newRefresh(cfg mpc.Config, ks *Keyshare, st Store, key string, h hooks) (*Refresh, error) {
-	if ks == nil || st == nil || key == "" {
+	if !ks.usable() || st == nil || key == "" {
 		return nil, errors.New("ecdsa2p: refresh needs a keyshare, a Store and a key")
 	}
 	gen := ks.cur()
