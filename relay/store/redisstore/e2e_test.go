@@ -288,3 +288,67 @@ func requireTypedError(t *testing.T, err error) {
 	require.True(t, errors.As(err, &te) || errors.As(err, &tr) || errors.As(err, &ab) || errors.As(err, &pa),
 		"untyped session error %T: %v", err, err)
 }
+
+// TestDrillRedisRestartMany (§13.7 X3, scaled to a unit test): 20 toy sessions in flight
+// across two instances when Redis restarts without persistence. Every session completes or
+// fails with a typed mpc error within its deadline; the figures are logged.
+func TestDrillRedisRestartMany(t *testing.T) {
+	t.Parallel() // own redis-server
+	const n = 20
+	rs := redistest.Start(t)
+	a, b := startInstance(t, rs, "x3m:"), startInstance(t, rs, "x3m:")
+	var once sync.Once
+	var restartAt, restartDone time.Time
+	restarted := make(chan struct{})
+	trigger := func() {
+		once.Do(func() {
+			go func() {
+				restartAt = time.Now()
+				rs.Restart()
+				restartDone = time.Now()
+				close(restarted)
+			}()
+		})
+	}
+	type result struct {
+		errA, errB error
+		pa, pb     *mpctest.Toy
+		end        time.Time
+	}
+	results := make([]result, n)
+	var wg sync.WaitGroup
+	start := time.Now()
+	for i := range n {
+		s := newSession(t, a.url, b.url, []string{b.url}, []string{a.url})
+		wg.Go(func() {
+			errA, errB, pa, pb := runToy(t, s, byte(20+i), trigger)
+			results[i] = result{errA, errB, pa, pb, time.Now()}
+		})
+	}
+	wg.Wait()
+	<-restarted
+	ok := 0
+	var last time.Time
+	for _, r := range results {
+		for _, err := range []error{r.errA, r.errB} {
+			if err != nil {
+				requireTypedError(t, err)
+			}
+		}
+		if r.errA == nil && r.errB == nil {
+			requireSameTranscript(t, r.pa, r.pb)
+			ok++
+		}
+		if r.end.After(last) {
+			last = r.end
+		}
+	}
+	t.Logf("X3: %d/%d sessions completed across the Redis restart; restart at +%v, Redis back at +%v, last session done +%v",
+		ok, n, restartAt.Sub(start).Round(time.Millisecond), restartDone.Sub(start).Round(time.Millisecond),
+		last.Sub(start).Round(time.Millisecond))
+	s := newSession(t, a.url, b.url, nil, nil)
+	errA, errB, pa, pb := runToy(t, s, 99, nil)
+	require.NoError(t, errA, "a new session after the restart")
+	require.NoError(t, errB)
+	requireSameTranscript(t, pa, pb)
+}
