@@ -15,7 +15,10 @@
 // mpc.Config keys (PROTOCOL.md §1.2). Presign and finish are separate sessions with their
 // own instance ids; the SDK's one-call sign runs them back to back (mpc.SubInstance).
 // The finish protocol's round 1 (the SIGN_REQUEST of §12.9) is pluggable: P1 passes the
-// bytes, P2 an AcceptFunc; DigestRequest and AcceptDigest implement the raw-digest form.
+// bytes, P2 an AcceptFunc (checks 1–2 of §12.9) and optionally an ApproveFunc
+// (Finish.WithApproval, check 4), which runs after the pre-signature was found unused
+// (check 3) and before it is consumed; DigestRequest and AcceptDigest implement the
+// raw-digest form. P1's pre-signature is consumed even if P2 declines.
 //
 // # Persistence contract
 //

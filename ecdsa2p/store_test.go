@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/tandem-mpc/tandem/mpc"
 )
 
 func TestStores(t *testing.T) {
@@ -57,4 +59,63 @@ func TestFileStore(t *testing.T) {
 		require.True(t, errors.Is(err, errBadKey), bad)
 		require.Error(t, st.Delete(ctx, bad), bad)
 	}
+}
+
+// TestFileStoreFlow runs keygen, presign and finish with FileStores and reloads the
+// keyshares from disk.
+func TestFileStoreFlow(t *testing.T) {
+	l := newLocal(t)
+	dirs := [2]string{t.TempDir(), t.TempDir()}
+	var fs [2]Store
+	for i := range 2 {
+		fs[i] = FileStore{Dir: dirs[i]}
+	}
+	ctx := context.Background()
+	l.a, l.b = fresh(l.a, l.b)
+	var kg [2]*Keygen
+	for i := range 2 {
+		var err error
+		kg[i], err = NewKeygen(l.cfg(i), i, fs[i], "wallet")
+		require.NoError(t, err)
+	}
+	errs := runLocal(ctx, [2]mpc.Protocol{kg[0], kg[1]})
+	require.NoError(t, errs[0])
+	require.NoError(t, errs[1])
+	for i := range 2 {
+		ks, err := LoadKeyshare(ctx, fs[i], "wallet")
+		require.NoError(t, err)
+		l.ks[i] = ks
+		fi, err := os.Stat(filepath.Join(dirs[i], "wallet"))
+		require.NoError(t, err)
+		require.Equal(t, os.FileMode(0o600), fi.Mode().Perm())
+	}
+	l.a, l.b = fresh(l.a, l.b)
+	var ps [2]*Presign
+	for i := range 2 {
+		var err error
+		ps[i], err = NewPresign(l.cfg(i), l.ks[i], fs[i], "wallet", "m/44/60")
+		require.NoError(t, err)
+	}
+	errs = runLocal(ctx, [2]mpc.Protocol{ps[0], ps[1]})
+	require.NoError(t, errs[0])
+	require.NoError(t, errs[1])
+	pre, err := ps[0].Result()
+	require.NoError(t, err)
+	digest := digestOf("file")
+	l.a, l.b = fresh(l.a, l.b)
+	f0, err := NewFinishP1(l.a, l.ks[0], fs[0], "wallet", pre.SignSID(), digest, DigestRequest(pre.SignSID(), digest))
+	require.NoError(t, err)
+	f1, err := NewFinishP2(l.b, l.ks[1], fs[1], "wallet", AcceptDigest())
+	require.NoError(t, err)
+	errs = runLocal(ctx, [2]mpc.Protocol{f0, f1})
+	require.NoError(t, errs[0])
+	require.NoError(t, errs[1])
+	sig, err := f0.Result()
+	require.NoError(t, err)
+	verifySig(t, sig, digest)
+	b, err := fs[1].Load(ctx, PresignatureKey("wallet", pre.SignSID()))
+	require.NoError(t, err)
+	tomb, err := loadPresig(b)
+	require.NoError(t, err)
+	require.True(t, tomb.Consumed(), "the tombstone is on disk")
 }
