@@ -238,6 +238,9 @@ func TestHandshakeRefusals(t *testing.T) {
 				l, _, err := dialWS(context.Background(), wsURLOf(hs), "", tc.first)
 				require.NoError(t, err)
 				defer l.Close(relay.CloseNormal, "")
+				// The server counts the connection after its side of the upgrade; the
+				// client's handshake can complete first.
+				eventually(t, func() bool { return srv.Connections() == 1 }, "first connection counted")
 			}
 			l, resp, err := dialWS(context.Background(), wsURLOf(hs), "", tc.hdr)
 			if tc.want == 101 {
