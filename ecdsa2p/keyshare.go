@@ -231,14 +231,13 @@ func (k *Keyshare) ChainCode() [32]byte { return k.cur().ChainCode() }
 // KeyID returns key_id, which names the key across refreshes.
 func (k *Keyshare) KeyID() [32]byte { return k.cur().KeyID() }
 
-// ShareID returns share_id of the generation that signs.
-func (k *Keyshare) ShareID() [32]byte { return k.cur().ShareID() }
+// ShareID returns share_id of the generation that signs (the newest one).
+func (k *Keyshare) ShareID() [32]byte { return k.signing().ShareID() }
 
-// Locked reports whether the keyshare is LOCKED (PROTOCOL.md §10.3) and the reason.
+// Locked reports whether the generation that signs is LOCKED (PROTOCOL.md §10.3), and the
+// reason.
 func (k *Keyshare) Locked() (bool, Code) {
-	k.mu.Lock()
-	ks := k.current()
-	k.mu.Unlock()
+	ks := k.signing()
 	ks.LockMutex().Lock()
 	defer ks.LockMutex().Unlock()
 	l, reason, _ := ks.Locked()
@@ -250,7 +249,7 @@ func (k *Keyshare) Status() Status {
 	if l, _ := k.Locked(); l {
 		return StatusLocked
 	}
-	if k.cur().Pending() {
+	if k.signing().Pending() && !k.RefreshPending() {
 		return StatusPending
 	}
 	return StatusActive

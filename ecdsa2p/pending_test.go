@@ -90,8 +90,9 @@ func TestRefreshPending(t *testing.T) {
 	_, err = rf[1].Result()
 	require.NoError(t, err)
 	require.True(t, l.ks[0].RefreshPending())
-	require.Equal(t, oldShare, l.ks[0].ShareID())
 	require.NotEqual(t, oldShare, l.ks[1].ShareID())
+	require.Equal(t, l.ks[1].ShareID(), l.ks[0].ShareID(), "the newest generation signs")
+	require.Equal(t, StatusActive, l.ks[0].Status())
 	stored, err := LoadKeyshare(context.Background(), l.st[0], "k")
 	require.NoError(t, err)
 	require.True(t, stored.RefreshPending())
@@ -104,4 +105,28 @@ func TestRefreshPending(t *testing.T) {
 	require.NoError(t, err)
 	require.False(t, stored.RefreshPending())
 	require.Equal(t, l.ks[1].ShareID(), stored.ShareID())
+}
+
+// TestRefreshAfterIncompleteRefresh: a refresh that starts while the previous one is still
+// PENDING on this side refreshes the newest generation.
+func TestRefreshAfterIncompleteRefresh(t *testing.T) {
+	l := newLocal(t)
+	l.keygen(t)
+	l.a, l.b = fresh(l.a, l.b)
+	var rf [2]*Refresh
+	for i := range 2 {
+		var err error
+		rf[i], err = NewRefresh(l.cfg(i), l.ks[i], l.st[i], "k")
+		require.NoError(t, err)
+	}
+	step(t, [2]mpc.Protocol{rf[0], rf[1]}, 4)
+	_, err := rf[0].Result()
+	require.ErrorIs(t, err, ErrIncomplete)
+	require.True(t, l.ks[0].RefreshPending())
+
+	l.refresh(t)
+	require.False(t, l.ks[0].RefreshPending())
+	require.Equal(t, l.ks[1].ShareID(), l.ks[0].ShareID())
+	digest := digestOf("twice")
+	verifySig(t, l.finish(t, l.presign(t), digest), digest)
 }

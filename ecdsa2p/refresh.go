@@ -36,7 +36,8 @@ type Refresh struct {
 }
 
 // NewRefresh prepares the refresh of ks (stored in st under key) in the session cfg. A LOCKED
-// or PENDING keyshare may be refreshed.
+// or PENDING keyshare may be refreshed. After an incomplete refresh the newest generation is
+// refreshed (the engine promotes it: the peer ran the rounds under its share_id).
 func NewRefresh(cfg mpc.Config, ks *Keyshare, st Store, key string) (*Refresh, error) {
 	return newRefresh(cfg, ks, st, key, hooks{})
 }
@@ -45,7 +46,7 @@ func newRefresh(cfg mpc.Config, ks *Keyshare, st Store, key string, h hooks) (*R
 	if !ks.usable() || st == nil || key == "" {
 		return nil, errors.New("ecdsa2p: refresh needs a keyshare, a Store and a key")
 	}
-	gen := ks.cur()
+	gen := ks.signing()
 	if err := checkIdentities(&cfg, gen); err != nil {
 		return nil, err
 	}
