@@ -265,8 +265,8 @@ func (k *Keyshare) RefreshPending() bool {
 
 // String returns the public summary: index, key id prefix, status.
 func (k *Keyshare) String() string {
-	if k == nil {
-		return "ecdsa2p.Keyshare(nil)"
+	if !k.usable() {
+		return "ecdsa2p.Keyshare(empty)"
 	}
 	id := k.KeyID()
 	return fmt.Sprintf("ecdsa2p.Keyshare{P%d, key_id %x…, %s}", k.Index()+1, id[:4], k.Status())
@@ -280,6 +280,9 @@ func (k *Keyshare) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(k.String(
 
 // LogValue logs the public summary.
 func (k *Keyshare) LogValue() slog.Value {
+	if !k.usable() {
+		return slog.StringValue(k.String())
+	}
 	id := k.KeyID()
 	return slog.GroupValue(slog.Int("party", k.Index()+1), slog.String("key_id", hex.EncodeToString(id[:])),
 		slog.String("status", k.Status().String()))

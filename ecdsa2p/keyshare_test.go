@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/hex"
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -100,6 +101,9 @@ func FuzzParseKeyshare(f *testing.F) {
 }
 
 func TestZeroKeyshareRefused(t *testing.T) {
+	require.Equal(t, "ecdsa2p.Keyshare(empty)", fmt.Sprint(&Keyshare{}))
+	var nilKS *Keyshare
+	require.Equal(t, "ecdsa2p.Keyshare(empty)", fmt.Sprintf("%+v", nilKS))
 	a, _ := localConfigs(t)
 	st := &MemoryStore{}
 	_, err := NewPresign(a, &Keyshare{}, st, "k", "m")
