@@ -276,10 +276,18 @@ func (s *Server) serveUpgrade(w http.ResponseWriter, r *http.Request) {
 		}
 		http.Error(w, http.StatusText(status), status)
 	}
-	if s.isClosed() {
+	// An upgrade in flight counts as a connection for Shutdown: otherwise a handshake that
+	// completes while the connections are being closed is never closed with 1001, and the
+	// process can exit before its handler writes anything (the client sees EOF).
+	s.connMu.Lock()
+	if s.closed {
+		s.connMu.Unlock()
 		reject("draining", http.StatusServiceUnavailable, 1)
 		return
 	}
+	s.wg.Add(1)
+	s.connMu.Unlock()
+	defer s.wg.Done()
 	if !s.adm.originAllowed(r.Header.Get("Origin")) {
 		reject("origin", http.StatusForbidden, 0)
 		return
@@ -377,12 +385,6 @@ func (s *Server) forgetConn(c *conn) {
 	s.nconns.Add(-1)
 	s.m.connections.Dec()
 	s.adm.releaseIP(c.info.prefix)
-}
-
-func (s *Server) isClosed() bool {
-	s.connMu.Lock()
-	defer s.connMu.Unlock()
-	return s.closed
 }
 
 func (s *Server) connSnapshot() []*conn {
