@@ -186,17 +186,19 @@ func (k *Keyshare) current() *keyshare.Keyshare {
 	return k.gens.Pending
 }
 
-// signing returns the generation a new presign uses: the newest one. After a refresh whose
-// RF4 from the peer never arrived that is the PENDING generation, which the peer holds
-// whether or not it received this party's RF4, and the first Finish on it promotes it
-// (PROTOCOL.md §9.1). The SDK may instead agree on share_id with the peer.
-func (k *Keyshare) signing() *keyshare.Keyshare {
+// generation returns the generation named by o (the ACTIVE one by default, or the PENDING
+// one after a keygen without the peer's confirmation).
+func (k *Keyshare) generation(o options) (*keyshare.Keyshare, error) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	if k.gens.Pending != nil {
-		return k.gens.Pending
+	if o.shareID == nil {
+		return k.current(), nil
 	}
-	return k.gens.Active
+	g, err := k.gens.Select(*o.shareID)
+	if err != nil {
+		return nil, fmt.Errorf("ecdsa2p: %w", err)
+	}
+	return g, nil
 }
 
 func (k *Keyshare) cur() *keyshare.Keyshare {
@@ -231,25 +233,39 @@ func (k *Keyshare) ChainCode() [32]byte { return k.cur().ChainCode() }
 // KeyID returns key_id, which names the key across refreshes.
 func (k *Keyshare) KeyID() [32]byte { return k.cur().KeyID() }
 
-// ShareID returns share_id of the generation that signs (the newest one).
-func (k *Keyshare) ShareID() [32]byte { return k.signing().ShareID() }
+// ShareID returns share_id of the ACTIVE generation (of the PENDING one after a keygen
+// without the peer's confirmation): the one presign and refresh use by default.
+func (k *Keyshare) ShareID() [32]byte { return k.cur().ShareID() }
 
-// Locked reports whether the generation that signs is LOCKED (PROTOCOL.md §10.3), and the
-// reason.
+// PendingShareID returns share_id of the PENDING generation a refresh left when the peer's
+// RF4 never arrived (ok = false if there is none). PROTOCOL.md §9.1: the coordinator names the
+// share_id of a sign request, and a party proposes or accepts a PENDING one only if it holds
+// it; pass it with WithShareID. The first successful signature on it promotes it.
+func (k *Keyshare) PendingShareID() (id [32]byte, ok bool) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.gens.Active == nil || k.gens.Pending == nil {
+		return id, false
+	}
+	return k.gens.Pending.ShareID(), true
+}
+
+// Locked reports whether the default generation (see ShareID) is LOCKED (PROTOCOL.md §10.3),
+// and the reason.
 func (k *Keyshare) Locked() (bool, Code) {
-	ks := k.signing()
+	ks := k.cur()
 	ks.LockMutex().Lock()
 	defer ks.LockMutex().Unlock()
 	l, reason, _ := ks.Locked()
 	return l, reason
 }
 
-// Status returns the status of the generation that signs.
+// Status returns the status of the default generation (see ShareID).
 func (k *Keyshare) Status() Status {
 	if l, _ := k.Locked(); l {
 		return StatusLocked
 	}
-	if k.signing().Pending() && !k.RefreshPending() {
+	if k.cur().Pending() {
 		return StatusPending
 	}
 	return StatusActive

@@ -91,6 +91,7 @@ type local struct {
 	st     [2]*MemoryStore
 	ks     [2]*Keyshare
 	onSend [2]func(int, [][]byte)
+	opts   [2][]Option // presign and refresh options of each party
 }
 
 func newLocal(tb testing.TB) *local {
@@ -136,7 +137,7 @@ func (l *local) presign(tb testing.TB) [32]byte {
 	var p [2]*Presign
 	for i := range 2 {
 		var err error
-		p[i], err = newPresign(l.cfg(i), l.ks[i], l.st[i], "k", "m/0/1", hooks{onSend: l.onSend[i]})
+		p[i], err = newPresign(l.cfg(i), l.ks[i], l.st[i], "k", "m/0/1", hooks{onSend: l.onSend[i]}, l.opts[i]...)
 		if err != nil {
 			tb.Fatal(err)
 		}
@@ -182,7 +183,7 @@ func (l *local) refresh(tb testing.TB) {
 	var p [2]*Refresh
 	for i := range 2 {
 		var err error
-		p[i], err = newRefresh(l.cfg(i), l.ks[i], l.st[i], "k", hooks{onSend: l.onSend[i]})
+		p[i], err = newRefresh(l.cfg(i), l.ks[i], l.st[i], "k", hooks{onSend: l.onSend[i]}, l.opts[i]...)
 		if err != nil {
 			tb.Fatal(err)
 		}

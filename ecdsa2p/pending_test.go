@@ -90,15 +90,21 @@ func TestRefreshPending(t *testing.T) {
 	_, err = rf[1].Result()
 	require.NoError(t, err)
 	require.True(t, l.ks[0].RefreshPending())
+	require.Equal(t, oldShare, l.ks[0].ShareID())
 	require.NotEqual(t, oldShare, l.ks[1].ShareID())
-	require.Equal(t, l.ks[1].ShareID(), l.ks[0].ShareID(), "the newest generation signs")
+	pending, ok := l.ks[0].PendingShareID()
+	require.True(t, ok)
+	require.Equal(t, l.ks[1].ShareID(), pending)
 	require.Equal(t, StatusActive, l.ks[0].Status())
 	stored, err := LoadKeyshare(context.Background(), l.st[0], "k")
 	require.NoError(t, err)
 	require.True(t, stored.RefreshPending())
 
+	// The coordinator names the pending share_id (§9.1); the old one no longer matches P2.
+	l.opts[0] = []Option{WithShareID(pending)}
 	digest := digestOf("after pending refresh")
 	verifySig(t, l.finish(t, l.presign(t), digest), digest)
+	l.opts[0] = nil
 	require.False(t, l.ks[0].RefreshPending())
 	require.Equal(t, l.ks[1].ShareID(), l.ks[0].ShareID())
 	stored, err = LoadKeyshare(context.Background(), l.st[0], "k")
@@ -108,7 +114,7 @@ func TestRefreshPending(t *testing.T) {
 }
 
 // TestRefreshAfterIncompleteRefresh: a refresh that starts while the previous one is still
-// PENDING on this side refreshes the newest generation.
+// PENDING on this side refreshes the generation named with WithShareID.
 func TestRefreshAfterIncompleteRefresh(t *testing.T) {
 	l := newLocal(t)
 	l.keygen(t)
@@ -124,9 +130,24 @@ func TestRefreshAfterIncompleteRefresh(t *testing.T) {
 	require.ErrorIs(t, err, ErrIncomplete)
 	require.True(t, l.ks[0].RefreshPending())
 
+	pending, ok := l.ks[0].PendingShareID()
+	require.True(t, ok)
+	l.opts[0] = []Option{WithShareID(pending)}
 	l.refresh(t)
+	l.opts[0] = nil
 	require.False(t, l.ks[0].RefreshPending())
 	require.Equal(t, l.ks[1].ShareID(), l.ks[0].ShareID())
 	digest := digestOf("twice")
 	verifySig(t, l.finish(t, l.presign(t), digest), digest)
+}
+
+func TestWithShareIDUnknown(t *testing.T) {
+	l := newLocal(t)
+	l.keygen(t)
+	_, err := NewPresign(l.a, l.ks[0], l.st[0], "k", "m", WithShareID([32]byte{1}))
+	require.Error(t, err)
+	_, err = NewRefresh(l.a, l.ks[0], l.st[0], "k", WithShareID([32]byte{1}))
+	require.Error(t, err)
+	_, ok := l.ks[0].PendingShareID()
+	require.False(t, ok)
 }

@@ -37,11 +37,12 @@ type Presign struct {
 // NewPresign prepares a presign with ks (stored in st under key) for the key derived along
 // the non-hardened BIP-32 path ("m" for the root key) in the session cfg. cfg's Self and
 // Peer must be the keyshare's identities. A LOCKED keyshare is refused (ErrKeyshareLocked).
-func NewPresign(cfg mpc.Config, ks *Keyshare, st Store, key, path string) (*Presign, error) {
-	return newPresign(cfg, ks, st, key, path, hooks{})
+// It uses the ACTIVE generation unless WithShareID names another.
+func NewPresign(cfg mpc.Config, ks *Keyshare, st Store, key, path string, opts ...Option) (*Presign, error) {
+	return newPresign(cfg, ks, st, key, path, hooks{}, opts...)
 }
 
-func newPresign(cfg mpc.Config, ks *Keyshare, st Store, key, path string, h hooks) (*Presign, error) {
+func newPresign(cfg mpc.Config, ks *Keyshare, st Store, key, path string, h hooks, opts ...Option) (*Presign, error) {
 	if !ks.usable() || st == nil || key == "" {
 		return nil, errors.New("ecdsa2p: presign needs a keyshare, a Store and a key")
 	}
@@ -49,7 +50,10 @@ func newPresign(cfg mpc.Config, ks *Keyshare, st Store, key, path string, h hook
 	if err != nil {
 		return nil, err
 	}
-	gen := ks.signing()
+	gen, err := ks.generation(collect(opts))
+	if err != nil {
+		return nil, err
+	}
 	if err := checkIdentities(&cfg, gen); err != nil {
 		return nil, err
 	}
@@ -164,8 +168,8 @@ func (p *Presign) Result() (*Presignature, error) {
 
 // RunPresign runs a presign over cfg's transport (setting cfg.Protocol to LabelPresign) and
 // returns the pre-signature, already saved to st.
-func RunPresign(ctx context.Context, cfg mpc.Config, ks *Keyshare, st Store, key, path string) (*Presignature, error) {
-	p, err := NewPresign(cfg, ks, st, key, path)
+func RunPresign(ctx context.Context, cfg mpc.Config, ks *Keyshare, st Store, key, path string, opts ...Option) (*Presignature, error) {
+	p, err := NewPresign(cfg, ks, st, key, path, opts...)
 	if err != nil {
 		return nil, err
 	}

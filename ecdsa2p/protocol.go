@@ -104,3 +104,25 @@ func run(ctx context.Context, cfg mpc.Config, label string, p mpc.Protocol) erro
 func consumedErr(op string, r int) error {
 	return newError(op, r, Internal, errors.New("protocol state already consumed or failed"))
 }
+
+// Option changes an operation's defaults.
+type Option func(*options)
+
+type options struct{ shareID *[32]byte }
+
+// WithShareID makes presign or refresh use the keyshare generation shareID instead of the
+// ACTIVE one: the PENDING generation of an incomplete refresh (Keyshare.PendingShareID) when
+// the coordinator names it (PROTOCOL.md §9.1).
+func WithShareID(shareID [32]byte) Option {
+	return func(o *options) { o.shareID = &shareID }
+}
+
+func collect(opts []Option) options {
+	var o options
+	for _, f := range opts {
+		if f != nil {
+			f(&o)
+		}
+	}
+	return o
+}

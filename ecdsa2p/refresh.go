@@ -36,17 +36,21 @@ type Refresh struct {
 }
 
 // NewRefresh prepares the refresh of ks (stored in st under key) in the session cfg. A LOCKED
-// or PENDING keyshare may be refreshed. After an incomplete refresh the newest generation is
-// refreshed (the engine promotes it: the peer ran the rounds under its share_id).
-func NewRefresh(cfg mpc.Config, ks *Keyshare, st Store, key string) (*Refresh, error) {
-	return newRefresh(cfg, ks, st, key, hooks{})
+// or PENDING keyshare may be refreshed. It refreshes the ACTIVE generation unless
+// WithShareID names the PENDING one of an incomplete refresh (which the engine then promotes:
+// the peer ran the rounds under its share_id).
+func NewRefresh(cfg mpc.Config, ks *Keyshare, st Store, key string, opts ...Option) (*Refresh, error) {
+	return newRefresh(cfg, ks, st, key, hooks{}, opts...)
 }
 
-func newRefresh(cfg mpc.Config, ks *Keyshare, st Store, key string, h hooks) (*Refresh, error) {
+func newRefresh(cfg mpc.Config, ks *Keyshare, st Store, key string, h hooks, opts ...Option) (*Refresh, error) {
 	if !ks.usable() || st == nil || key == "" {
 		return nil, errors.New("ecdsa2p: refresh needs a keyshare, a Store and a key")
 	}
-	gen := ks.signing()
+	gen, err := ks.generation(collect(opts))
+	if err != nil {
+		return nil, err
+	}
 	if err := checkIdentities(&cfg, gen); err != nil {
 		return nil, err
 	}
@@ -167,8 +171,8 @@ func (rf *Refresh) Result() (*Keyshare, error) {
 
 // RunRefresh runs a refresh of ks over cfg's transport (setting cfg.Protocol to
 // LabelRefresh). ks is updated in place and saved to st under key at each handover step.
-func RunRefresh(ctx context.Context, cfg mpc.Config, ks *Keyshare, st Store, key string) (*Keyshare, error) {
-	rf, err := NewRefresh(cfg, ks, st, key)
+func RunRefresh(ctx context.Context, cfg mpc.Config, ks *Keyshare, st Store, key string, opts ...Option) (*Keyshare, error) {
+	rf, err := NewRefresh(cfg, ks, st, key, opts...)
 	if err != nil {
 		return nil, err
 	}
