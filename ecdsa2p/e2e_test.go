@@ -15,6 +15,7 @@ import (
 // TestEndToEnd runs keygen, presign, finish, a reused pre-signature, refresh and a second
 // signature over the driver and an in-memory relay.
 func TestEndToEnd(t *testing.T) {
+	t.Parallel()
 	n := newTestNet(t)
 	ksA, ksB := n.keygen(t)
 	require.Equal(t, ksA.PublicKey(), ksB.PublicKey())
@@ -74,6 +75,7 @@ func TestEndToEnd(t *testing.T) {
 // keyshare (persisted before the abort), aborts naming P1 with the reason code, and P1
 // receives the code as the ABORT's detail. The locked share is refused until a refresh.
 func TestLockAndRefresh(t *testing.T) {
+	t.Parallel()
 	n := newTestNet(t)
 	ksA, ksB := n.keygen(t)
 
@@ -133,6 +135,7 @@ func TestLockAndRefresh(t *testing.T) {
 // engine ignores it (class (a)), the driver keeps waiting, and the session times out
 // instead of aborting: nobody is blamed.
 func TestIgnoredOverDriver(t *testing.T) {
+	t.Parallel()
 	n := newTestNet(t)
 	n.s.Base.DefaultTimeout = 1500 * time.Millisecond
 	errA, errB := n.run(t, LabelKeygen, func(a, b mpc.Config) (mpc.Protocol, mpc.Protocol) {
