@@ -37,7 +37,9 @@
 //     fails with ErrPresignatureConsumed; a lock is saved before its error returns; a
 //     PENDING generation that signed is promoted and saved before Result;
 //   - refresh saves {old, new PENDING} before RF4 leaves, {new} after the peer's RF4, and
-//     {old} after a failed RF4.
+//     {old} after a failed RF4. A refresh whose RF4 never came (ErrIncomplete) leaves both;
+//     presign and refresh use the ACTIVE generation unless WithShareID names the PENDING one
+//     (Keyshare.PendingShareID), as the coordinator decides (PROTOCOL.md §9.1).
 //
 // A Store must make each Save durable and atomic. MemoryStore and FileStore (0600 files,
 // written to a temporary file, synced and renamed) are provided. The stored bytes are
