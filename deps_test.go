@@ -88,7 +88,7 @@ func TestOnlySecpImportsDecred(t *testing.T) {
 	}
 	for _, p := range listPackages(t) {
 		rel := strings.TrimPrefix(strings.TrimPrefix(p.ImportPath, module), "/")
-		if rel == "internal/secp" || strings.HasPrefix(rel, "zzanchor") {
+		if rel == "internal/secp" {
 			continue
 		}
 		for _, imp := range p.Imports {
@@ -111,9 +111,6 @@ func TestTestRNGFenced(t *testing.T) {
 	const relaytest = module + "/relay/relaytest"
 	for _, p := range listPackages(t) {
 		rel := strings.TrimPrefix(strings.TrimPrefix(p.ImportPath, module), "/")
-		if strings.HasPrefix(rel, "zzanchor") {
-			continue
-		}
 		for _, d := range p.Deps {
 			if d == testrng && p.ImportPath != testrng && !strings.HasPrefix(rel, "ecdsa2p/internal/testvec") {
 				t.Errorf("%s depends on %s: only tests and ecdsa2p/internal/testvec may", p.ImportPath, testrng)
@@ -132,9 +129,6 @@ func TestDependencyDirections(t *testing.T) {
 	}
 	for _, p := range listPackages(t) {
 		rel := strings.TrimPrefix(strings.TrimPrefix(p.ImportPath, module), "/")
-		if strings.HasPrefix(rel, "zzanchor") {
-			continue
-		}
 		for _, r := range rules {
 			if !matches(r.from, rel) {
 				continue
