@@ -13,7 +13,9 @@ import (
 // Keygen is the mpc.Protocol of the two-party key generation (PROTOCOL.md §7) under the plan
 // of WIRE.md §12.9: 1: K1 Signed (the KEX carrier) · 2: K2 · 3: K3 · 4: K4 Encrypted.
 // Build it with NewKeygen, run it with mpc.Run under LabelKeygen (or use RunKeygen), then
-// take the keyshare from Result, which has already been saved to the Store.
+// take the keyshare from Result, which has already been saved to the Store. The keyshare is
+// first saved with status PENDING before this party's K4 is handed to the driver (§7.4), and
+// saved again as ACTIVE once the peer's K4 checks out.
 type Keygen struct {
 	mu     sync.Mutex
 	h      hooks
@@ -104,13 +106,25 @@ func (k *Keygen) next(ctx context.Context, r int, in []mpc.Inbound) ([][]byte, e
 		if err != nil {
 			return nil, convert("keygen", 3, err)
 		}
+		if err := k.savePending(ctx, r4); err != nil {
+			return nil, err
+		}
 		k.r4 = r4
 		return [][]byte{k4}, nil
 	case 5:
 		ks, err := k.r4.Next(p)
 		if err != nil {
+			err = convert("keygen", 4, err)
+			if errors.Is(err, mpc.ErrIgnoreInput) {
+				return nil, err // r4 is untouched and still waits for the peer's K4
+			}
 			k.r4 = nil
-			return nil, convert("keygen", 4, err)
+			// The peer's K4 failed its check: the PENDING record saved before our K4 goes
+			// (§7.4: a party whose check fails stores nothing).
+			if derr := k.st.Delete(context.WithoutCancel(ctx), k.key); derr != nil {
+				err = errors.Join(err, newError("keygen", 4, Internal, derr))
+			}
+			return nil, err
 		}
 		k.r4 = nil
 		res := &Keyshare{gens: keyshare.Generations{Active: ks}}
@@ -121,6 +135,26 @@ func (k *Keygen) next(ctx context.Context, r int, in []mpc.Inbound) ([][]byte, e
 		return nil, nil
 	}
 	return nil, newError("keygen", r, Internal, errors.New("round out of range"))
+}
+
+// savePending persists r4's keyshare with status PENDING before this party's K4 is returned
+// to the driver (PROTOCOL.md §7.4): a crash after K4 leaves, or a peer K4 that never arrives,
+// then loses nothing the peer may already hold as ACTIVE. If the save fails, K4 is withheld,
+// the keyshare is wiped, and the run aborts with Internal. The save ignores ctx's
+// cancellation so that a record is never half-decided by a deadline.
+func (k *Keygen) savePending(ctx context.Context, r4 *keygen.Round4) error {
+	ks, err := r4.PendingKeyshare()
+	if err != nil {
+		return convert("keygen", 3, err)
+	}
+	res := &Keyshare{gens: keyshare.Generations{Pending: ks}}
+	if err := res.save(context.WithoutCancel(ctx), k.st, k.key); err != nil {
+		if ks, _, perr := r4.Pending(); perr == nil {
+			ks.Wipe()
+		}
+		return newError("keygen", 3, Internal, err)
+	}
+	return nil
 }
 
 // Result returns the keyshare once Run succeeded; it is already stored. If the session

@@ -11,10 +11,12 @@
 //	r2, k2, err := r1.Next(peerK1)
 //	r3, k3, err := r2.Next(peerK2)
 //	r4, k4, err := r3.Next(peerK3)
+//	ks, err := r4.PendingKeyshare()                         // persist as PENDING, then send k4
 //	ks, err := r4.Next(peerK4)                              // ACTIVE keyshare
 //	ks, late, err := r4.Pending()                           // no K4 from the peer: PENDING
 //
-// Every state is consumed by its first call that does not return an ignore error; a second
+// Every state is consumed by its first call that does not return an ignore error
+// ([Round4.PendingKeyshare] only reads and consumes nothing); a second
 // call, or a call after an error, fails with Internal (engineerr.ErrStateConsumed). Input of
 // class (a) (§10.1: a short payload, a wrong version or type, a wrong binding in rounds 2–4, a
 // byte-identical duplicate of an earlier payload) returns an error wrapping

@@ -23,8 +23,10 @@ type Round3 struct {
 //	conf_i = H("tandem/v1/keygen/confirm", sid_kg, u8(i), T_kg, pt(Q), cc)
 //	K4     = 01 14 ‖ sid_kg ‖ conf_i                                         (66 bytes)
 //
-// From here on the party holds a complete keyshare: if the peer's K4 never arrives, the caller
-// stores [Round4.Pending]'s keyshare with status PENDING.
+// From here on the party holds a complete keyshare. The caller persists it with status PENDING
+// ([Round4.PendingKeyshare]) before K4 leaves, so that a crash or a lost peer K4 never loses a
+// share the peer may already hold as ACTIVE; if the peer's K4 never arrives, [Round4.Pending]
+// hands the PENDING keyshare over.
 func (r *Round3) Next(peerK3 []byte) (*Round4, []byte, error) {
 	const round = 3
 	if r == nil || r.used {

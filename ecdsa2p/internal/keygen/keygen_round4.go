@@ -9,7 +9,8 @@ import (
 )
 
 // Round4 is the state after K4 was sent: it holds the finished keyshare (status PENDING) and
-// waits for the peer's K4. Single-use: either [Round4.Next] or [Round4.Pending] consumes it.
+// waits for the peer's K4. Single-use: either [Round4.Next] or [Round4.Pending] consumes it;
+// [Round4.PendingKeyshare] reads the keyshare without consuming it.
 type Round4 struct {
 	s    *session // secrets already wiped; keeps the ids and the peer's payloads
 	ks   *keyshare.Keyshare
@@ -44,6 +45,22 @@ func (r *Round4) Next(peerK4 []byte) (*keyshare.Keyshare, error) {
 	r.ks = nil
 	ks.Activate()
 	return ks, nil
+}
+
+// PendingKeyshare returns the finished keyshare (status PENDING) without consuming r, so that
+// the caller can persist it before this party's K4 leaves (§7.4: an incomplete keygen must
+// never lose the share the peer may already hold as ACTIVE). Call it right after
+// [Round3.Next] and store the result before sending K4.
+//
+// The keyshare is borrowed, not handed over: r keeps owning it. The caller serializes it and
+// must not retain or modify it; [Round4.Next] activates it in place or wipes it on an abort,
+// and [Round4.Pending] hands it over. After either, PendingKeyshare fails with
+// engineerr.ErrStateConsumed.
+func (r *Round4) PendingKeyshare() (*keyshare.Keyshare, error) {
+	if r == nil || r.used || r.ks == nil {
+		return nil, engineerr.Consumed(op, 4)
+	}
+	return r.ks, nil
 }
 
 // Pending ends the run without the peer's K4 (the session timed out or was cancelled after
