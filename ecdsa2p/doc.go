@@ -28,8 +28,10 @@
 // the key of the keyshare in it, and calls Store.Save itself before it returns the payload,
 // error or result that depends on the state:
 //
-//   - keygen saves the keyshare before Result returns it (ACTIVE, or PENDING with
-//     ErrIncomplete when the peer's K4 never came);
+//   - keygen refuses a key that already holds a record (ErrKeyExists) before K1 leaves,
+//     saves the keyshare PENDING before its own K4 leaves, and ACTIVE once the peer's K4
+//     checks out (a keygen whose peer K4 never came returns ErrIncomplete with the PENDING
+//     record; one whose peer K4 fails its check deletes the record);
 //   - presign saves a lock before the error that reports it is returned (so before the
 //     driver's ABORT leaves), and the pre-signature (under PresignatureKey) before Result;
 //   - finish loads the pre-signature by sign_sid, marks it CONSUMED and saves the

@@ -57,6 +57,9 @@ var (
 	ErrIncomplete = engineerr.ErrIncomplete
 	// ErrNotFound is returned by a Store's Load for a key it does not hold.
 	ErrNotFound = errors.New("ecdsa2p: not found")
+	// ErrKeyExists: keygen was given a Store key that already holds something. Keygen never
+	// overwrites (a failed keygen deletes its own record, which would destroy an existing share).
+	ErrKeyExists = errors.New("ecdsa2p: store key already in use")
 )
 
 // Error is the engine's typed error (PROTOCOL.md §10.5). A failed check of an authenticated

@@ -3,6 +3,7 @@ package ecdsa2p
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 
 	"github.com/tandem-mpc/tandem/ecdsa2p/internal/keygen"
@@ -80,6 +81,14 @@ func (k *Keygen) Next(ctx context.Context, r int, in []mpc.Inbound) ([][]byte, e
 
 func (k *Keygen) next(ctx context.Context, r int, in []mpc.Inbound) ([][]byte, error) {
 	if r == 1 {
+		// Refuse a key that already holds a share before anything leaves: the PENDING save
+		// before K4 would overwrite it, and a failed K4 check deletes the record.
+		switch _, err := k.st.Load(ctx, k.key); {
+		case err == nil:
+			return nil, fmt.Errorf("%w: %q", ErrKeyExists, k.key)
+		case !errors.Is(err, ErrNotFound):
+			return nil, fmt.Errorf("ecdsa2p: keygen: store: %w", err)
+		}
 		return [][]byte{k.r1.Payload()}, nil
 	}
 	p, err := one("keygen", r-1, in)

@@ -139,3 +139,21 @@ func TestKeygenPendingSaveFails(t *testing.T) {
 	require.ErrorIs(t, err, ErrIncomplete)
 	require.Equal(t, StatusPending, ks1.Status())
 }
+
+// TestKeygenRefusesUsedKey: keygen under a Store key that already holds a record fails before
+// K1 leaves, with ErrKeyExists, and leaves the record byte for byte as it was (a failed keygen
+// deletes its own record, so it must never adopt someone else's).
+func TestKeygenRefusesUsedKey(t *testing.T) {
+	l := newLocal(t)
+	ctx := context.Background()
+	existing := []byte("an existing keyshare")
+	require.NoError(t, l.st[0].Save(ctx, "k", existing))
+	kg, err := NewKeygen(l.cfg(0), 0, l.st[0], "k")
+	require.NoError(t, err)
+	out, err := kg.Next(ctx, 1, nil)
+	require.ErrorIs(t, err, ErrKeyExists)
+	require.Nil(t, out)
+	got, err := l.st[0].Load(ctx, "k")
+	require.NoError(t, err)
+	require.Equal(t, existing, got)
+}
