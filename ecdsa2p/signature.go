@@ -37,8 +37,11 @@ func (s *Signature) EIP155V(chainID uint64) (v uint64, ok bool) {
 	return chainID*2 + 35 + uint64(s.RecID), true
 }
 
-// EIP155VBig is EIP155V for any chain id.
+// EIP155VBig is EIP155V for any chain id. It returns nil for a nil or negative chain id.
 func (s *Signature) EIP155VBig(chainID *big.Int) *big.Int {
+	if chainID == nil || chainID.Sign() < 0 {
+		return nil
+	}
 	v := new(big.Int).Lsh(chainID, 1)
 	return v.Add(v, big.NewInt(35+int64(s.RecID)))
 }

@@ -26,6 +26,8 @@ func TestSignatureEncodings(t *testing.T) {
 	_, ok = sig.EIP155V(^uint64(0))
 	require.False(t, ok)
 	require.Equal(t, big.NewInt(int64(37+sig.RecID)), sig.EIP155VBig(big.NewInt(1)))
+	require.Nil(t, sig.EIP155VBig(nil))
+	require.Nil(t, sig.EIP155VBig(big.NewInt(-1)))
 
 	var parsed struct{ R, S *big.Int }
 	rest, err := asn1.Unmarshal(sig.DER(), &parsed)
