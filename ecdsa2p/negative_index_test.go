@@ -26,6 +26,7 @@ var negativeIndex = map[int][]negTest{
 	1: {
 		{"internal/keygen", "TestN01_SetupMismatch", ""},
 		{"internal/sign", "TestN1_SetupMismatch", ""},
+		{"internal/sign", "TestN1_SetupMismatchShareID", ""},
 		{"internal/refresh", "TestSetupMismatch", ""},
 		{"internal/refresh", "TestTamperEveryField", "N1 RF1 setup digest"},
 	},
