@@ -137,3 +137,44 @@ func TestN30_CancelKeygen(t *testing.T) {
 		assert.Error(t, err, "party %d: a cancelled keygen stored a keyshare", i)
 	}
 }
+
+// TestN30_CancelRefresh is N30 for refresh: a cancellation after RF1 aborts with no culprit,
+// both keyshares stay ACTIVE and unlocked with their stored bytes unchanged (no PENDING
+// generation is saved), and a later refresh succeeds.
+func TestN30_CancelRefresh(t *testing.T) {
+	t.Parallel()
+	n := newTestNet(t)
+	ksA, ksB := n.keygen(t)
+	ctx := context.Background()
+	keys := [2]string{n.keyA, n.keyB}
+	stores := [2]*MemoryStore{n.stA, n.stB}
+	var before [2][]byte
+	for i := range 2 {
+		b, err := stores[i].Load(ctx, keys[i])
+		require.NoError(t, err)
+		before[i] = b
+	}
+	oldShare := ksA.ShareID()
+
+	errA, errB := n.runCancelB(t, LabelRefresh, func(a, b mpc.Config, cancelB func()) (mpc.Protocol, mpc.Protocol) {
+		ra, err := newRefresh(a, ksA, n.stA, n.keyA, cancelOn(2, cancelB))
+		require.NoError(t, err)
+		rb, err := NewRefresh(b, ksB, n.stB, n.keyB)
+		require.NoError(t, err)
+		return ra, rb
+	})
+	requireCancelled(t, errA, errB)
+
+	for i, ks := range [2]*Keyshare{ksA, ksB} {
+		assert.Equal(t, StatusActive, ks.Status(), "party %d", i)
+		assert.False(t, ks.RefreshPending(), "party %d", i)
+		assert.Equal(t, oldShare, ks.ShareID(), "party %d", i)
+		b, err := stores[i].Load(ctx, keys[i])
+		require.NoError(t, err)
+		assert.Equal(t, before[i], b, "party %d: stored keyshare changed", i)
+	}
+
+	n.refresh(t, ksA, ksB)
+	assert.NotEqual(t, oldShare, ksA.ShareID())
+	assert.Equal(t, ksA.ShareID(), ksB.ShareID())
+}

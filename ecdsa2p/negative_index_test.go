@@ -111,6 +111,7 @@ var negativeIndex = map[int][]negTest{
 	30: {
 		{".", "TestN30_CancelPresign", ""},
 		{".", "TestN30_CancelKeygen", ""},
+		{".", "TestN30_CancelRefresh", ""},
 	},
 	31: {
 		{"internal/refresh", "TestTamperEveryField", "N31 RF1 Z prefix 0x04"},
