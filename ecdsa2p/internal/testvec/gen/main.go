@@ -4,6 +4,10 @@
 //
 //	go run ./ecdsa2p/internal/testvec/gen
 //	go run ./ecdsa2p/internal/testvec/gen -keygen-seed0 a -keygen-seed1 b -keygen-instance 22…
+//	go run ./ecdsa2p/internal/testvec/gen -transcript /tmp/tandem-transcript.txt
+//
+// With -transcript it also writes every payload of every run in hex (keygen.k1.p1 …,
+// refresh.rf3.p2 …, sign1.s4.p1 …), for comparing another implementation payload by payload.
 //
 // The keys it prints are public test keys; never use them for real funds.
 package main
@@ -24,6 +28,7 @@ func main() {
 	inst := flag.String("keygen-instance", hex.EncodeToString(def.Instance[:]), "keygen instance_id, 32 bytes hex")
 	id0 := flag.String("id0", hex.EncodeToString(def.ID0), "id_0 (P1's typed verifying-key encoding), hex")
 	id1 := flag.String("id1", hex.EncodeToString(def.ID1), "id_1 (P2's typed verifying-key encoding), hex")
+	out := flag.String("transcript", "", "also write every payload of every run, in hex, as \"name hex\" lines to this file")
 	flag.Parse()
 
 	in := def
@@ -45,7 +50,13 @@ func main() {
 	for _, v := range run.KeygenValues() {
 		fmt.Printf("%s %s\n", v.Name, v.Hex)
 	}
+	full.add("keygen", "k", run.Payloads[:])
 	printSigns(run, printRefresh(run)) // refresh block (gen/refresh.go), then sign 1 and sign 2 (gen/sign.go)
+	if *out != "" {
+		if err := full.write(*out); err != nil {
+			fail("-transcript: %v", err)
+		}
+	}
 }
 
 func hex32(s string) ([32]byte, error) {

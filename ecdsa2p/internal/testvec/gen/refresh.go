@@ -41,5 +41,6 @@ func printRefresh(kg *testvec.KeygenRun) [2]*keyshare.Keyshare {
 	for _, v := range run.RefreshValues() {
 		fmt.Printf("%s %s\n", v.Name, v.Hex)
 	}
+	full.add("refresh", "rf", run.Payloads[:])
 	return run.Keyshares
 }

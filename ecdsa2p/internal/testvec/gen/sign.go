@@ -57,6 +57,7 @@ func printSign(name string, src [2]*keyshare.Keyshare, seed0, seed1, inst, path,
 	if err != nil {
 		fail("%s: %v", name, err)
 	}
+	full.add(name, "s", run.Payloads[:])
 	for _, v := range run.SignValues(name) {
 		fmt.Printf("%s %s\n", v.Name, v.Hex)
 	}
