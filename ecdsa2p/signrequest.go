@@ -31,8 +31,13 @@ const (
 // MaxSignMessage is the largest message a SIGN_REQUEST carries (WIRE.md §12.9).
 const MaxSignMessage = 524288
 
-// signRequestHeader is the size of the fixed part before the message.
-const signRequestHeader = 39
+// SIGN_REQUEST layout (WIRE.md §12.9): version 0x01 ‖ type 0x51 ‖ sign_sid (32) ‖ hash (1) ‖
+// u32be m ‖ message (m); signRequestHeader is the fixed part before the message.
+const (
+	signRequestVersion = 0x01
+	signRequestType    = 0x51
+	signRequestHeader  = 39
+)
 
 // String returns "keccak256", "sha256", "raw" or "hash(0xNN)".
 func (h HashAlg) String() string {
