@@ -22,7 +22,8 @@ type rule struct {
 
 // The dependency directions of DEVELOPERS.md and WIRE.md §1 / Appendix Y.1 (non-test imports).
 var rules = []rule{
-	{from: "signer/...", allowOnly: []string{module + "/signer"}},
+	{from: "signer/...", allowOnly: []string{module + "/signer", module + "/internal/atomicfile"}},
+	{from: "internal/atomicfile", allowOnly: []string{module + "/internal/atomicfile"}},
 	{from: "relay/...", forbidden: []string{module + "/mpc", module + "/signer", module + "/ecdsa2p", module + "/internal/secp"}},
 	{from: "relay", allowOnly: []string{module + "/relay", "github.com/gorilla/websocket"}},
 	{from: "relay/store/...", forbidden: []string{module + "/relay/server", "github.com/prometheus"}},

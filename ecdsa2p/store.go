@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+
+	"github.com/tandem-mpc/tandem/internal/atomicfile"
 )
 
 // Store is durable storage for the state this package must persist before it lets a message
@@ -81,7 +83,8 @@ func (s *MemoryStore) GoString() string { return s.String() }
 // FileStore is a Store of one file per key in the directory Dir (which must exist): files
 // are written with mode 0600 to a temporary file, synced, and renamed over the old one, so a
 // crash leaves the old or the new bytes. Keys may contain '/', which becomes a
-// subdirectory (created 0700); ".." and absolute keys are refused.
+// subdirectory (created 0700); absolute keys and parts that are empty or start with "."
+// (including ".." and the temporary files) are refused.
 type FileStore struct{ Dir string }
 
 var errBadKey = errors.New("ecdsa2p: invalid store key")
@@ -91,7 +94,7 @@ func (s FileStore) path(key string) (string, error) {
 		return "", fmt.Errorf("%w: %q", errBadKey, key)
 	}
 	for _, part := range strings.Split(key, "/") {
-		if part == "" || part == "." || part == ".." || strings.HasPrefix(part, ".tmp-") {
+		if part == "" || strings.HasPrefix(part, ".") { // "." and ".." too; dot-files are the temporary files of atomicfile
 			return "", fmt.Errorf("%w: %q", errBadKey, key)
 		}
 	}
@@ -112,35 +115,8 @@ func (s FileStore) Save(ctx context.Context, key string, b []byte) (err error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("ecdsa2p: store: %w", err)
 	}
-	f, err := os.CreateTemp(dir, ".tmp-*")
-	if err != nil {
+	if err := atomicfile.WriteFile(p, b, 0o600); err != nil {
 		return fmt.Errorf("ecdsa2p: store: %w", err)
-	}
-	tmp := f.Name()
-	defer func() {
-		if err != nil {
-			_ = f.Close()
-			_ = os.Remove(tmp)
-		}
-	}()
-	if err = f.Chmod(0o600); err != nil {
-		return fmt.Errorf("ecdsa2p: store: %w", err)
-	}
-	if _, err = f.Write(b); err != nil {
-		return fmt.Errorf("ecdsa2p: store: %w", err)
-	}
-	if err = f.Sync(); err != nil {
-		return fmt.Errorf("ecdsa2p: store: %w", err)
-	}
-	if err = f.Close(); err != nil {
-		return fmt.Errorf("ecdsa2p: store: %w", err)
-	}
-	if err = os.Rename(tmp, p); err != nil {
-		return fmt.Errorf("ecdsa2p: store: %w", err)
-	}
-	if d, derr := os.Open(dir); derr == nil {
-		_ = d.Sync()
-		_ = d.Close()
 	}
 	return nil
 }

@@ -53,7 +53,7 @@ func TestFileStore(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, ents, 1, "no temporary file left")
 
-	for _, bad := range []string{"", "/abs", "../up", "a/../b", "a//b", "a/./b", `a\b`, ".tmp-x", "a/"} {
+	for _, bad := range []string{"", "/abs", "../up", "a/../b", "a//b", "a/./b", `a\b`, ".tmp-x", ".k.tmp-1", ".hidden", "a/"} {
 		require.Error(t, st.Save(ctx, bad, nil), bad)
 		_, err := st.Load(ctx, bad)
 		require.True(t, errors.Is(err, errBadKey), bad)

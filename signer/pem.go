@@ -10,8 +10,9 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
+
+	"github.com/tandem-mpc/tandem/internal/atomicfile"
 )
 
 // PEM block types read and written by this package.
@@ -120,40 +121,8 @@ func SavePrivateKey(path string, k *PrivateKey) (err error) {
 		return err
 	}
 	defer clear(data)
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	f, err := os.CreateTemp(dir, "."+base+".tmp-*")
-	if err != nil {
+	if err := atomicfile.WriteFile(path, data, 0o600); err != nil {
 		return fmt.Errorf("signer: save private key: %w", err)
-	}
-	tmp := f.Name()
-	defer func() {
-		if err != nil {
-			_ = f.Close()
-			_ = os.Remove(tmp)
-		}
-	}()
-	if err = f.Chmod(0o600); err != nil {
-		return fmt.Errorf("signer: save private key: %w", err)
-	}
-	if _, err = f.Write(data); err != nil {
-		return fmt.Errorf("signer: save private key: %w", err)
-	}
-	if err = f.Sync(); err != nil {
-		return fmt.Errorf("signer: save private key: %w", err)
-	}
-	if err = f.Close(); err != nil {
-		return fmt.Errorf("signer: save private key: %w", err)
-	}
-	if err = os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("signer: save private key: %w", err)
-	}
-	// Make the rename durable; not every platform can sync a directory, so this is best effort.
-	if d, derr := os.Open(dir); derr == nil {
-		_ = d.Sync()
-		_ = d.Close()
 	}
 	return nil
 }
