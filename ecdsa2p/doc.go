@@ -18,7 +18,7 @@
 // bytes, P2 an AcceptFunc (checks 1–2 of §12.9) and optionally an ApproveFunc
 // (Finish.WithApproval, check 4), which runs after the pre-signature was found unused
 // (check 3) and before it is consumed; DigestRequest and AcceptDigest implement the
-// raw-digest form, MessageRequest and AcceptMessage the full one (SignRequest).
+// raw-digest form, MessageRequest and AcceptMessage the full one (MessageToSign).
 // P1's pre-signature is consumed even if P2 declines.
 //
 // # Persistence contract

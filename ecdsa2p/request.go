@@ -11,7 +11,7 @@ import (
 // pre-signature signSID and the 32-byte digest to sign, for NewFinishP1. Both sides must
 // enable raw-digest mode explicitly (PROTOCOL.md 8.6); MessageRequest is the ordinary form.
 func DigestRequest(signSID, digest [32]byte) []byte {
-	r := SignRequest{SignSID: signSID, Hash: RawDigest, Message: digest[:]}
+	r := MessageToSign{SignSID: signSID, Hash: RawDigest, Message: digest[:]}
 	b, err := r.MarshalBinary()
 	if err != nil {
 		panic("ecdsa2p: internal error: raw-digest SIGN_REQUEST: " + err.Error())

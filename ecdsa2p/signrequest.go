@@ -55,7 +55,7 @@ func (h HashAlg) String() string {
 // Known reports whether h is one of the codes of WIRE.md §12.9.
 func (h HashAlg) Known() bool { return h == RawDigest || h == Keccak256 || h == SHA256 }
 
-// Errors of ParseSignRequest and SignRequest.MarshalBinary, for errors.Is.
+// Errors of ParseSignRequest and MessageToSign.MarshalBinary, for errors.Is.
 var (
 	// ErrMalformedSignRequest: bad layout, version, type or length (WIRE.md §12.9 check 1).
 	ErrMalformedSignRequest = errors.New("ecdsa2p: malformed SIGN_REQUEST")
@@ -63,12 +63,12 @@ var (
 	ErrUnknownHash = errors.New("ecdsa2p: unknown SIGN_REQUEST hash code")
 )
 
-// SignRequest is the SIGN_REQUEST payload of WIRE.md §12.9 (finish round 1, P1 → P2):
+// MessageToSign is the SIGN_REQUEST payload of WIRE.md §12.9 (finish round 1, P1 → P2):
 // version 0x01 ‖ type 0x51 ‖ sign_sid (32) ‖ hash (1) ‖ u32be m ‖ message (m), exactly
 // 39 + m bytes, with 1 ≤ m ≤ MaxSignMessage and m = 32 when Hash is RawDigest.
 //
 // It holds only public data (the message P2 is asked to sign).
-type SignRequest struct {
+type MessageToSign struct {
 	SignSID [32]byte // the pre-signature to finish (PROTOCOL.md 8.8)
 	Hash    HashAlg
 	Message []byte
@@ -76,7 +76,7 @@ type SignRequest struct {
 
 // Validate checks the length and hash rules of §12.9. The error wraps
 // ErrMalformedSignRequest or ErrUnknownHash.
-func (r *SignRequest) Validate() error {
+func (r *MessageToSign) Validate() error {
 	m := len(r.Message)
 	if m < 1 || m > MaxSignMessage {
 		return fmt.Errorf("%w: message length %d not in [1, %d]", ErrMalformedSignRequest, m, MaxSignMessage)
@@ -91,7 +91,7 @@ func (r *SignRequest) Validate() error {
 }
 
 // MarshalBinary returns the payload's bytes after Validate.
-func (r *SignRequest) MarshalBinary() ([]byte, error) {
+func (r *MessageToSign) MarshalBinary() ([]byte, error) {
 	if err := r.Validate(); err != nil {
 		return nil, err
 	}
@@ -106,8 +106,8 @@ func (r *SignRequest) MarshalBinary() ([]byte, error) {
 // ParseSignRequest parses a SIGN_REQUEST payload with §12.9's check order: layout, version,
 // type and lengths first (an error wrapping ErrMalformedSignRequest), then the hash code
 // (ErrUnknownHash). Message is a copy; b is not retained.
-func ParseSignRequest(b []byte) (SignRequest, error) {
-	var r SignRequest
+func ParseSignRequest(b []byte) (MessageToSign, error) {
+	var r MessageToSign
 	if len(b) < signRequestHeader {
 		return r, fmt.Errorf("%w: %d bytes, need at least %d", ErrMalformedSignRequest, len(b), signRequestHeader)
 	}
@@ -138,7 +138,7 @@ func ParseSignRequest(b []byte) (SignRequest, error) {
 // RawDigest. It is defined for a request that passes Validate (ParseSignRequest returns
 // only such); for an unknown hash code or a raw digest that is not 32 bytes it returns the
 // zero value, which no caller may sign.
-func (r *SignRequest) Digest() [32]byte {
+func (r *MessageToSign) Digest() [32]byte {
 	var d [32]byte
 	switch r.Hash {
 	case Keccak256:
@@ -158,7 +158,7 @@ func (r *SignRequest) Digest() [32]byte {
 // MessageRequest returns P1's SIGN_REQUEST for the message msg hashed with hash (RawDigest:
 // msg is the 32-byte digest) and the digest e_bytes to sign, for NewFinishP1.
 func MessageRequest(signSID [32]byte, hash HashAlg, msg []byte) (request []byte, eBytes [32]byte, err error) {
-	r := SignRequest{SignSID: signSID, Hash: hash, Message: msg}
+	r := MessageToSign{SignSID: signSID, Hash: hash, Message: msg}
 	request, err = r.MarshalBinary()
 	if err != nil {
 		return nil, eBytes, err
@@ -169,7 +169,7 @@ func MessageRequest(signSID [32]byte, hash HashAlg, msg []byte) (request []byte,
 // ApproveMessageFunc is P2's approval hook with the parsed SIGN_REQUEST (WIRE.md §12.9
 // check 4). An error declines (class 3, REJECTED) unless it classifies itself with
 // mpc.AbortClassifier.
-type ApproveMessageFunc func(ctx context.Context, req SignRequest) error
+type ApproveMessageFunc func(ctx context.Context, req MessageToSign) error
 
 // AcceptMessage returns P2's hooks for the full SIGN_REQUEST of §12.9, for one finish
 // session: pass accept to NewFinishP2 and approve to Finish.WithApproval. accept runs checks
@@ -180,7 +180,7 @@ type ApproveMessageFunc func(ctx context.Context, req SignRequest) error
 func AcceptMessage(allowRaw bool, approveMsg ApproveMessageFunc) (accept AcceptFunc, approve ApproveFunc) {
 	var (
 		mu  sync.Mutex
-		got *SignRequest
+		got *MessageToSign
 	)
 	accept = func(_ context.Context, b []byte) (sid, e [32]byte, err error) {
 		r, err := ParseSignRequest(b)

@@ -31,7 +31,7 @@ func TestSignRequestAppendixA(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, want, 44)
 
-	r := SignRequest{SignSID: sid02(), Hash: Keccak256, Message: []byte("hello")}
+	r := MessageToSign{SignSID: sid02(), Hash: Keccak256, Message: []byte("hello")}
 	got, err := r.MarshalBinary()
 	require.NoError(t, err)
 	require.Equal(t, appendixASignRequest, hex.EncodeToString(got))
@@ -67,7 +67,7 @@ func TestSignRequestDigest(t *testing.T) {
 		{RawDigest, []byte("short"), hex.EncodeToString(make([]byte, 32))},
 	}
 	for _, c := range cases {
-		r := SignRequest{Hash: c.hash, Message: c.msg}
+		r := MessageToSign{Hash: c.hash, Message: c.msg}
 		d := r.Digest()
 		if c.want == "" {
 			s := sha256.Sum256(nil) // only a non-zero check for the large message
@@ -79,7 +79,7 @@ func TestSignRequestDigest(t *testing.T) {
 	}
 	// SHA-256 of "hello" from the standard library, too.
 	s := sha256.Sum256([]byte("hello"))
-	r := SignRequest{Hash: SHA256, Message: []byte("hello")}
+	r := MessageToSign{Hash: SHA256, Message: []byte("hello")}
 	require.Equal(t, s, r.Digest())
 }
 
@@ -153,13 +153,13 @@ func TestParseSignRequestNegative(t *testing.T) {
 func TestSignRequestMarshalNegative(t *testing.T) {
 	cases := []struct {
 		name string
-		r    SignRequest
+		r    MessageToSign
 		want error
 	}{
-		{"m = 0", SignRequest{Hash: Keccak256}, ErrMalformedSignRequest},
-		{"m = max+1", SignRequest{Hash: SHA256, Message: make([]byte, MaxSignMessage+1)}, ErrMalformedSignRequest},
-		{"raw m = 5", SignRequest{Hash: RawDigest, Message: []byte("hello")}, ErrMalformedSignRequest},
-		{"hash 7", SignRequest{Hash: 7, Message: []byte("hello")}, ErrUnknownHash},
+		{"m = 0", MessageToSign{Hash: Keccak256}, ErrMalformedSignRequest},
+		{"m = max+1", MessageToSign{Hash: SHA256, Message: make([]byte, MaxSignMessage+1)}, ErrMalformedSignRequest},
+		{"raw m = 5", MessageToSign{Hash: RawDigest, Message: []byte("hello")}, ErrMalformedSignRequest},
+		{"hash 7", MessageToSign{Hash: 7, Message: []byte("hello")}, ErrUnknownHash},
 	}
 	for _, c := range cases {
 		_, err := c.r.MarshalBinary()
@@ -254,7 +254,7 @@ func TestFinishWithMessage(t *testing.T) {
 	l := newLocal(t)
 	l.keygen(t)
 	msg := []byte("pay 1 ETH to bob")
-	run := func(sid [32]byte, hash HashAlg, p1Digest *[32]byte, approve ApproveMessageFunc) (seen *SignRequest, errs [2]error) {
+	run := func(sid [32]byte, hash HashAlg, p1Digest *[32]byte, approve ApproveMessageFunc) (seen *MessageToSign, errs [2]error) {
 		l.a, l.b = fresh(l.a, l.b)
 		req, e, err := MessageRequest(sid, hash, msg)
 		require.NoError(t, err)
@@ -263,7 +263,7 @@ func TestFinishWithMessage(t *testing.T) {
 		}
 		f0, err := NewFinishP1(l.a, l.ks[0], l.st[0], "k", sid, e, req)
 		require.NoError(t, err)
-		accept, appr := AcceptMessage(false, func(ctx context.Context, r SignRequest) error {
+		accept, appr := AcceptMessage(false, func(ctx context.Context, r MessageToSign) error {
 			seen = &r
 			return approve(ctx, r)
 		})
@@ -280,7 +280,7 @@ func TestFinishWithMessage(t *testing.T) {
 		}
 		return seen, errs
 	}
-	ok := func(context.Context, SignRequest) error { return nil }
+	ok := func(context.Context, MessageToSign) error { return nil }
 
 	for _, h := range []HashAlg{Keccak256, SHA256} {
 		sid := l.presign(t)
@@ -288,11 +288,11 @@ func TestFinishWithMessage(t *testing.T) {
 		require.NoError(t, errs[0], h.String())
 		require.NoError(t, errs[1], h.String())
 		require.NotNil(t, seen)
-		require.Equal(t, SignRequest{SignSID: sid, Hash: h, Message: msg}, *seen)
+		require.Equal(t, MessageToSign{SignSID: sid, Hash: h, Message: msg}, *seen)
 	}
 
 	sid := l.presign(t)
-	seen, errs := run(sid, Keccak256, nil, func(context.Context, SignRequest) error { return errors.New("no") })
+	seen, errs := run(sid, Keccak256, nil, func(context.Context, MessageToSign) error { return errors.New("no") })
 	require.NotNil(t, seen)
 	require.Equal(t, mpc.ClassDeclined, abortClass(t, errs[1]))
 
@@ -309,7 +309,7 @@ func TestFinishWithMessage(t *testing.T) {
 	d := digestOf("raw")
 	f0, err := NewFinishP1(l.a, l.ks[0], l.st[0], "k", sid, d, DigestRequest(sid, d))
 	require.NoError(t, err)
-	accept, appr := AcceptMessage(false, func(context.Context, SignRequest) error {
+	accept, appr := AcceptMessage(false, func(context.Context, MessageToSign) error {
 		t.Error("approval asked for a raw digest that is not enabled")
 		return nil
 	})
