@@ -22,6 +22,7 @@ type Keygen struct {
 	h      hooks
 	st     Store
 	key    string
+	keyFn  func(keyID [32]byte, index int) string // the Session's: key chosen once key_id is known
 	r1     *keygen.Round1
 	r2     *keygen.Round2
 	r3     *keygen.Round3
@@ -43,7 +44,7 @@ func newKeygen(cfg mpc.Config, index int, st Store, key string, h hooks) (*Keyge
 	if err != nil {
 		return nil, err
 	}
-	if st == nil || key == "" {
+	if st == nil || (key == "" && h.keyFn == nil) {
 		return nil, errors.New("ecdsa2p: keygen needs a Store and a key")
 	}
 	r1, err := keygen.New(cfg.Instance, uint8(index), id0, id1, h.source())
@@ -51,7 +52,7 @@ func newKeygen(cfg mpc.Config, index int, st Store, key string, h hooks) (*Keyge
 		return nil, convert("keygen", 1, err)
 	}
 	r1.WithBatch(batch())
-	return &Keygen{h: h, st: st, key: key, r1: r1}, nil
+	return &Keygen{h: h, st: st, key: key, keyFn: h.keyFn, r1: r1}, nil
 }
 
 // Plan returns the keygen plan of WIRE.md §12.9 (the same for both parties).
@@ -80,7 +81,7 @@ func (k *Keygen) Next(ctx context.Context, r int, in []mpc.Inbound) ([][]byte, e
 }
 
 func (k *Keygen) next(ctx context.Context, r int, in []mpc.Inbound) ([][]byte, error) {
-	if r == 1 {
+	if r == 1 && k.keyFn == nil {
 		// Refuse a key that already holds a share before anything leaves: the PENDING save
 		// before K4 would overwrite it, and a failed K4 check deletes the record.
 		switch _, err := k.st.Load(ctx, k.key); {
@@ -155,6 +156,18 @@ func (k *Keygen) savePending(ctx context.Context, r4 *keygen.Round4) error {
 	ks, err := r4.PendingKeyshare()
 	if err != nil {
 		return convert("keygen", 3, err)
+	}
+	if k.keyFn != nil {
+		// The key names key_id, which is fresh: a record under it means a broken store.
+		k.key = k.keyFn(ks.KeyID(), int(ks.Index()))
+		switch _, err := k.st.Load(ctx, k.key); {
+		case err == nil:
+			err = fmt.Errorf("%w: %q", ErrKeyExists, k.key)
+			fallthrough
+		case !errors.Is(err, ErrNotFound):
+			ks.Wipe()
+			return newError("keygen", 3, Internal, err)
+		}
 	}
 	res := &Keyshare{gens: keyshare.Generations{Pending: ks}}
 	if err := res.save(context.WithoutCancel(ctx), k.st, k.key); err != nil {

@@ -271,6 +271,25 @@ func (k *Keyshare) Status() Status {
 	return StatusActive
 }
 
+// MarkRestored marks every generation of k LOCKED with reason Restored and no culprit
+// (PROTOCOL.md §10.3 item 5): call it on a keyshare restored from a backup, or on a copy
+// whose lock record was lost, before its first use, then persist it (the Session and the
+// CLI do both). Presign and finish refuse it until a refresh; a keyshare already LOCKED
+// keeps its reason.
+func (k *Keyshare) MarkRestored() {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	for _, g := range []*keyshare.Keyshare{k.gens.Active, k.gens.Pending} {
+		if g == nil {
+			continue
+		}
+		m := g.LockMutex()
+		m.Lock()
+		g.MarkRestored()
+		m.Unlock()
+	}
+}
+
 // RefreshPending reports whether a refresh left a second, PENDING generation (its RF4
 // never arrived); the first successful signature on it, or a late RF4, promotes it.
 func (k *Keyshare) RefreshPending() bool {

@@ -2,6 +2,7 @@ package ecdsa2p
 
 import (
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
 
@@ -54,3 +55,27 @@ func (p *Presignature) LogValue() slog.Value {
 func PresignatureKey(keyshareKey string, signSID [32]byte) string {
 	return keyshareKey + ".presig/" + hex.EncodeToString(signSID[:])
 }
+
+// MarshalBinary returns the pre-signature's stored form (the bytes the protocols save under
+// PresignatureKey). SECRET while not consumed: it holds φ_i, u_i and v_i.
+func (p *Presignature) MarshalBinary() ([]byte, error) {
+	if p == nil || p.p == nil {
+		return nil, errors.New("ecdsa2p: empty pre-signature")
+	}
+	return p.p.Marshal(), nil
+}
+
+// ParsePresignature decodes the bytes a Store holds under a PresignatureKey (a pre-signature
+// or its CONSUMED tombstone), for Store implementations that keep the CONSUMED mark apart
+// (Consumed, SignSID). It never panics; a failure matches ErrInvalidPresignature.
+func ParsePresignature(b []byte) (*Presignature, error) {
+	p, err := sign.ParsePresignature(b)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalidPresignature, err)
+	}
+	return &Presignature{p: p}, nil
+}
+
+// ErrInvalidPresignature is returned by ParsePresignature for bytes that are not a stored
+// pre-signature.
+var ErrInvalidPresignature = errors.New("ecdsa2p: invalid pre-signature")

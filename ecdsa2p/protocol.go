@@ -24,9 +24,10 @@ var workers = 2
 
 // hooks are test-only knobs; they are unexported so that no application can reach them.
 type hooks struct {
-	rnd    rng.Source                         // nil: rng.System
-	tamper func(round int, p []byte) []byte   // alters an outgoing payload (adversarial tests)
-	onSend func(round int, payloads [][]byte) // observes outgoing payloads (benchmarks/tests)
+	rnd    rng.Source                             // nil: rng.System
+	tamper func(round int, p []byte) []byte       // alters an outgoing payload (adversarial tests)
+	onSend func(round int, payloads [][]byte)     // observes outgoing payloads (benchmarks/tests)
+	keyFn  func(keyID [32]byte, index int) string // keygen: the Store key, chosen once key_id is known (Session)
 }
 
 func (h *hooks) source() rng.Source {
