@@ -169,7 +169,7 @@ func (f *Finish) next(ctx context.Context, r int, in []mpc.Inbound) ([][]byte, e
 					if errors.As(err, &c) || (ctx.Err() != nil && errors.Is(err, ctx.Err())) {
 						return nil, err
 					}
-					return nil, &declinedError{msg: "declined: " + err.Error()}
+					return nil, &declinedError{msg: "declined: " + err.Error(), err: err}
 				}
 			}
 		} else if len(in) != 0 {

@@ -81,7 +81,10 @@ func (k *Keygen) Next(ctx context.Context, r int, in []mpc.Inbound) ([][]byte, e
 }
 
 func (k *Keygen) next(ctx context.Context, r int, in []mpc.Inbound) ([][]byte, error) {
-	if r == 1 && k.keyFn == nil {
+	if r == 1 {
+		if k.keyFn != nil {
+			return [][]byte{k.r1.Payload()}, nil // the key is chosen at the first save
+		}
 		// Refuse a key that already holds a share before anything leaves: the PENDING save
 		// before K4 would overwrite it, and a failed K4 check deletes the record.
 		switch _, err := k.st.Load(ctx, k.key); {

@@ -20,9 +20,14 @@ func DigestRequest(signSID, digest [32]byte) []byte {
 }
 
 // declinedError is a refusal by local policy (abort class 3).
-type declinedError struct{ msg string }
+// It unwraps to the hook's error, if any.
+type declinedError struct {
+	msg string
+	err error
+}
 
 func (e *declinedError) Error() string                     { return "ecdsa2p: finish round 1: " + e.msg }
+func (e *declinedError) Unwrap() error                     { return e.err }
 func (e *declinedError) AbortClass() (class, detail uint8) { return mpc.ClassDeclined, 0 }
 
 // AcceptDigest returns an AcceptFunc for P2 that accepts only DigestRequest's raw-digest form,

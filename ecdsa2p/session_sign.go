@@ -1,0 +1,268 @@
+package ecdsa2p
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/tandem-mpc/tandem/ecdsa2p/internal/bip32"
+	"github.com/tandem-mpc/tandem/mpc"
+	"github.com/tandem-mpc/tandem/signer"
+)
+
+// SignRequest is what both parties pass to sign: the instance id, the other party's
+// verifying key and the BIP-32 path they agreed out of band, this party's keyshare, and on
+// P1's side the message and its hash. Each call reads the fields it names.
+//
+// The message travels from P1 to P2 inside the protocol, in one encrypted SIGN_REQUEST
+// (WIRE.md §12.9: the message bytes and the hash choice, never a bare digest unless both
+// Sessions enabled WithRawDigest). P2 hashes it itself and may refuse it in Approve before
+// the online round.
+type SignRequest struct {
+	// InstanceID is the agreed id of this signature (SigngenP1/P2: the presign and the
+	// finish run under mpc.SubInstance(InstanceID, "presign") and "finish"), or of the one
+	// session of Presign, FinishP1 and FinishP2. Use a fresh id for every call.
+	InstanceID mpc.InstanceID
+	// Keyshare is this party's keyshare (see Session on which value to pass).
+	Keyshare *Keyshare
+	// OtherVK is the other party's message verifying key.
+	OtherVK signer.VerifyingKey
+	// Path is the non-hardened BIP-32 path of the signing key ("m/0/1"); "" means "m", the
+	// root key. Both parties pass the same path: it is bound before the first round
+	// (PROTOCOL.md 8.1), so a mismatch ends both sides with SetupMismatch. FinishP2 with a
+	// Path refuses a pre-signature made for another path.
+	Path string
+	// Message and Hash (P1): the message to sign and how both parties hash it (Keccak256,
+	// SHA256; RawDigest, a 32-byte digest, only with WithRawDigest on both sides).
+	Message []byte
+	Hash    HashAlg
+	// Approve (P2, optional): called with the message P1 asked for, after the
+	// pre-signature was found unused and before this party's share of the signature
+	// leaves. An error refuses: both parties end with an error, P1's naming the refusal.
+	Approve ApproveMessageFunc
+	// Presignature: FinishP1 finishes this pre-signature (from Presign); FinishP2 with a
+	// non-nil Presignature refuses a request that names another one.
+	Presignature *Presignature
+}
+
+// SigngenP1 signs Message as party 1 in one call: a presign and the online round back to
+// back (WIRE.md §12.9, one-call sign), with the peer calling SigngenP2 with the same
+// InstanceID and Path. It returns the signature, verified under the derived public key.
+//
+// A LOCKED keyshare (PROTOCOL.md §10.3) is refused with an error matching
+// ErrKeyshareLocked, and the peer is told at once; Refresh clears the lock.
+func (s *Session) SigngenP1(ctx context.Context, req SignRequest) (*Signature, error) {
+	ks, key, path, err := s.prepare(ctx, 0, &req)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.checkMessage(&req); err != nil {
+		return nil, err
+	}
+	ps, err := s.presign(ctx, mpc.SubInstance(req.InstanceID, "presign"), ks, key, path, req.OtherVK)
+	if err != nil {
+		return nil, err
+	}
+	return s.finishP1(ctx, mpc.SubInstance(req.InstanceID, "finish"), ks, key, ps, &req)
+}
+
+// SigngenP2 is SigngenP1 for party 2: it receives the message from P1, hashes it with the
+// hash P1 named, calls req.Approve, and signs. It returns the same signature as P1.
+func (s *Session) SigngenP2(ctx context.Context, req SignRequest) (*Signature, error) {
+	ks, key, path, err := s.prepare(ctx, 1, &req)
+	if err != nil {
+		return nil, err
+	}
+	ps, err := s.presign(ctx, mpc.SubInstance(req.InstanceID, "presign"), ks, key, path, req.OtherVK)
+	if err != nil {
+		return nil, err
+	}
+	req.Presignature, req.Path = ps, "" // the path is bound in ps
+	return s.finishP2(ctx, mpc.SubInstance(req.InstanceID, "finish"), ks, key, &req)
+}
+
+// Presign runs the message-independent presign (PROTOCOL.md §8.2–8.5) with the other party
+// under req.InstanceID for req.Path, and stores the pre-signature (single use) in the
+// Session's Store. Finish it later with FinishP1 (P1) and FinishP2 (P2) under a fresh
+// instance id; P1 passes the returned Presignature.
+func (s *Session) Presign(ctx context.Context, req SignRequest) (*Presignature, error) {
+	if req.Keyshare == nil {
+		return nil, configError("no keyshare")
+	}
+	ks, key, path, err := s.prepare(ctx, req.Keyshare.Index(), &req)
+	if err != nil {
+		return nil, err
+	}
+	return s.presign(ctx, req.InstanceID, ks, key, path, req.OtherVK)
+}
+
+// FinishP1 runs the online round (PROTOCOL.md §8.6) as party 1 on req.Presignature for
+// req.Message hashed with req.Hash, under a fresh req.InstanceID. The pre-signature is
+// consumed even if P2 declines.
+func (s *Session) FinishP1(ctx context.Context, req SignRequest) (*Signature, error) {
+	ks, key, _, err := s.prepare(ctx, 0, &req)
+	if err != nil {
+		return nil, err
+	}
+	if req.Presignature == nil {
+		return nil, configError("FinishP1 needs the Presignature to finish")
+	}
+	if err := s.checkMessage(&req); err != nil {
+		return nil, err
+	}
+	return s.finishP1(ctx, req.InstanceID, ks, key, req.Presignature, &req)
+}
+
+// FinishP2 runs the online round as party 2 under req.InstanceID: it receives P1's
+// SIGN_REQUEST, checks that it names an unused pre-signature of this keyshare (and
+// req.Presignature or req.Path when set), calls req.Approve, and signs.
+func (s *Session) FinishP2(ctx context.Context, req SignRequest) (*Signature, error) {
+	ks, key, path, err := s.prepare(ctx, 1, &req)
+	if err != nil {
+		return nil, err
+	}
+	if req.Path != "" {
+		req.Path = path
+	}
+	return s.finishP2(ctx, req.InstanceID, ks, key, &req)
+}
+
+// prepare checks req for the party index and returns the live keyshare, its Store key and
+// the canonical path.
+func (s *Session) prepare(ctx context.Context, index int, req *SignRequest) (*Keyshare, string, string, error) {
+	if err := s.ready(req.OtherVK); err != nil {
+		return nil, "", "", err
+	}
+	if !req.Keyshare.usable() {
+		return nil, "", "", configError("no keyshare")
+	}
+	if got := req.Keyshare.Index(); got != index {
+		return nil, "", "", configError("the keyshare is party %d's, this call is party %d's", got+1, index+1)
+	}
+	path := req.Path
+	if path == "" {
+		path = "m"
+	}
+	p, err := bip32.ParsePath(path)
+	if err != nil {
+		return nil, "", "", configError("path %q: %v", req.Path, err)
+	}
+	ks, key, err := s.resolve(ctx, req.Keyshare)
+	if err != nil {
+		return nil, "", "", err
+	}
+	return ks, key, p.String(), nil
+}
+
+// checkMessage validates P1's message and hash before anything is sent.
+func (s *Session) checkMessage(req *SignRequest) error {
+	m := MessageToSign{Hash: req.Hash, Message: req.Message}
+	if err := m.Validate(); err != nil {
+		return fmt.Errorf("%w: %w", ErrSessionConfig, err)
+	}
+	if req.Hash == RawDigest && !s.raw {
+		return configError("Hash is RawDigest (the zero value) but raw-digest mode is not enabled; set Hash to Keccak256 or SHA256")
+	}
+	return nil
+}
+
+func (s *Session) presign(ctx context.Context, id mpc.InstanceID, ks *Keyshare, key, path string, other signer.VerifyingKey) (*Presignature, error) {
+	cfg, done := s.config(id, other)
+	defer done()
+	p, err := NewPresign(cfg, ks, s.st, key, path)
+	if err != nil {
+		if errors.Is(err, ErrKeyshareLocked) {
+			s.refuse(ctx, cfg, LabelPresign, symmetricPlan(3), err)
+		}
+		return nil, err
+	}
+	if err := run(ctx, cfg, LabelPresign, p); err != nil {
+		return nil, err
+	}
+	return p.Result()
+}
+
+func (s *Session) finishP1(ctx context.Context, id mpc.InstanceID, ks *Keyshare, key string, ps *Presignature, req *SignRequest) (*Signature, error) {
+	request, e, err := MessageRequest(ps.SignSID(), req.Hash, req.Message)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrSessionConfig, err)
+	}
+	cfg, done := s.config(id, req.OtherVK)
+	defer done()
+	f, err := NewFinishP1(cfg, ks, s.st, key, ps.SignSID(), e, request)
+	if err != nil {
+		if errors.Is(err, ErrKeyshareLocked) {
+			s.refuse(ctx, cfg, LabelFinish, (&Finish{index: 0}).Plan(), err)
+		}
+		return nil, err
+	}
+	return RunFinish(ctx, cfg, f)
+}
+
+func (s *Session) finishP2(ctx context.Context, id mpc.InstanceID, ks *Keyshare, key string, req *SignRequest) (*Signature, error) {
+	accept, approve := AcceptMessage(s.raw, req.Approve)
+	if want := req.Presignature; want != nil {
+		inner := accept
+		accept = func(ctx context.Context, b []byte) (sid, e [32]byte, err error) {
+			sid, e, err = inner(ctx, b)
+			if err == nil && sid != want.SignSID() {
+				return sid, e, &Error{Op: "finish", Round: 1, Code: SetupMismatch, Culprit: NoCulprit,
+					Err: errors.New("the request names another pre-signature than the one agreed")}
+			}
+			return sid, e, err
+		}
+	}
+	if path := req.Path; path != "" {
+		inner := approve
+		approve = func(ctx context.Context, sid, e [32]byte) error {
+			if err := s.checkPresignPath(ctx, key, sid, path); err != nil {
+				return err
+			}
+			return inner(ctx, sid, e)
+		}
+	}
+	cfg, done := s.config(id, req.OtherVK)
+	defer done()
+	f, err := NewFinishP2(cfg, ks, s.st, key, accept)
+	if err != nil {
+		if errors.Is(err, ErrKeyshareLocked) {
+			s.refuse(ctx, cfg, LabelFinish, (&Finish{index: 1}).Plan(), err)
+		}
+		return nil, err
+	}
+	return RunFinish(ctx, cfg, f.WithApproval(approve))
+}
+
+// checkPresignPath refuses a pre-signature made for another path than want (SetupMismatch).
+func (s *Session) checkPresignPath(ctx context.Context, key string, sid [32]byte, want string) error {
+	b, err := s.st.Load(ctx, PresignatureKey(key, sid))
+	if err != nil {
+		return newError("finish", 1, Internal, err)
+	}
+	p, err := ParsePresignature(b)
+	if err != nil {
+		return newError("finish", 1, Internal, err)
+	}
+	if got := p.Path(); got != want {
+		return &Error{Op: "finish", Round: 1, Code: SetupMismatch, Culprit: NoCulprit,
+			Err: fmt.Errorf("the pre-signature is for path %s, this party agreed to %s", got, want)}
+	}
+	return nil
+}
+
+// refuse runs a session that declines in its first round with err (a LOCKED keyshare), so
+// the driver publishes an ABORT and the peer's session ends at once instead of at its
+// deadline. Its own outcome is not reported: err is.
+func (s *Session) refuse(ctx context.Context, cfg mpc.Config, label string, plan mpc.Plan, err error) {
+	_ = run(ctx, cfg, label, &refusal{plan: plan, err: err})
+}
+
+// refusal is an mpc.Protocol that fails its first round with err.
+type refusal struct {
+	plan mpc.Plan
+	err  error
+}
+
+func (r *refusal) Plan() mpc.Plan { return r.plan }
+
+func (r *refusal) Next(context.Context, int, []mpc.Inbound) ([][]byte, error) { return nil, r.err }
