@@ -60,6 +60,11 @@ func TestSessionSmoke(t *testing.T) {
 		require.Equal(t, sig1.Bytes65(), sig2.Bytes65())
 		h := sha3.NewLegacyKeccak256()
 		h.Write(msg)
-		_ = h.Sum(nil)
+		digest := [32]byte(h.Sum(nil))
+		derived, err := ks1.DerivePublicKey("m/0/1")
+		require.NoError(t, err)
+		require.Equal(t, derived, sig1.Key)
+		b65 := sig1.Bytes65()
+		require.NoError(t, ecdsa2p.Verify(derived[:], digest, b65[:]))
 	}
 }
