@@ -20,14 +20,16 @@ const opTimeout = 60 * time.Second
 // pair is the two parties of the benchmark: one Session each, on their own relay clients, and
 // the keyshares the signing operations reuse.
 type pair struct {
-	s1, s2   *ecdsa2p.Session
+	c1, c2   *relay.Client
+	k1, k2   *signer.PrivateKey
 	vk1, vk2 signer.VerifyingKey
+	s1, s2   *ecdsa2p.Session // the Sessions that hold ks1 and ks2
 	ks1, ks2 *ecdsa2p.Keyshare
 	seq      int // message counter, so every signature is over a new message
 }
 
 // newPair returns the two parties on the clients c1 (P1) and c2 (P2), with fresh Ed25519
-// message keys and the Sessions' own MemoryStores.
+// message keys.
 func newPair(c1, c2 *relay.Client) (*pair, error) {
 	k1, err := signer.GenerateEd25519()
 	if err != nil {
@@ -37,17 +39,14 @@ func newPair(c1, c2 *relay.Client) (*pair, error) {
 	if err != nil {
 		return nil, fmt.Errorf("bench: message key: %w", err)
 	}
-	return &pair{
-		s1: ecdsa2p.NewSession(c1, k1), s2: ecdsa2p.NewSession(c2, k2),
-		vk1: k1.VerifyingKey(), vk2: k2.VerifyingKey(),
-	}, nil
+	return &pair{c1: c1, c2: c2, k1: k1, k2: k2, vk1: k1.VerifyingKey(), vk2: k2.VerifyingKey()}, nil
 }
 
 // both runs f1 (P1) and f2 (P2) on their own goroutines under one deadline and returns the
 // wall time until both returned. The first error cancels the other party, so a failure ends
 // the operation at once rather than at the peer's deadline.
-func both(ctx context.Context, op string, f1, f2 func(context.Context) error) (time.Duration, error) {
-	ctx, cancel := context.WithTimeout(ctx, opTimeout)
+func both(parent context.Context, op string, f1, f2 func(context.Context) error) (time.Duration, error) {
+	ctx, cancel := context.WithTimeout(parent, opTimeout)
 	defer cancel()
 	var e1, e2 error
 	var wg sync.WaitGroup
@@ -65,6 +64,8 @@ func both(ctx context.Context, op string, f1, f2 func(context.Context) error) (t
 	wg.Wait()
 	d := time.Since(start)
 	switch {
+	case (e1 != nil || e2 != nil) && parent.Err() != nil:
+		return d, fmt.Errorf("bench: %s: interrupted: %w", op, parent.Err())
 	case e1 != nil && e2 != nil:
 		return d, fmt.Errorf("bench: %s: P1: %w; P2: %w", op, e1, e2)
 	case e1 != nil:
@@ -75,14 +76,16 @@ func both(ctx context.Context, op string, f1, f2 func(context.Context) error) (t
 	return d, nil
 }
 
-// keygen runs one keygen. The keyshares of the pair's first keygen are kept for every
-// signing operation; later keygens only measure.
+// keygen runs one keygen on a new Session per party (with its own MemoryStore). The pair keeps
+// the Sessions and keyshares of its first keygen for every signing operation; the others are
+// dropped, so that a long run's memory does not grow with its keyshares.
 func (p *pair) keygen(ctx context.Context) (time.Duration, error) {
 	id := ecdsa2p.RandomInstanceID()
+	s1, s2 := ecdsa2p.NewSession(p.c1, p.k1), ecdsa2p.NewSession(p.c2, p.k2)
 	var ks1, ks2 *ecdsa2p.Keyshare
 	d, err := both(ctx, "keygen",
-		func(ctx context.Context) (err error) { ks1, err = p.s1.KeygenP1(ctx, id, p.vk2); return err },
-		func(ctx context.Context) (err error) { ks2, err = p.s2.KeygenP2(ctx, id, p.vk1); return err })
+		func(ctx context.Context) (err error) { ks1, err = s1.KeygenP1(ctx, id, p.vk2); return err },
+		func(ctx context.Context) (err error) { ks2, err = s2.KeygenP2(ctx, id, p.vk1); return err })
 	if err != nil {
 		return d, err
 	}
@@ -90,7 +93,7 @@ func (p *pair) keygen(ctx context.Context) (time.Duration, error) {
 		return d, errors.New("bench: keygen: the parties' public keys differ")
 	}
 	if p.ks1 == nil {
-		p.ks1, p.ks2 = ks1, ks2
+		p.s1, p.s2, p.ks1, p.ks2 = s1, s2, ks1, ks2
 	}
 	return d, nil
 }

@@ -116,7 +116,7 @@ func measure(ctx context.Context, n int) (*samples, error) {
 	for _, st := range steps {
 		for i := 0; i <= n; i++ {
 			if err := ctx.Err(); err != nil {
-				return nil, interrupted(ctx, fmt.Errorf("bench: %s: %w", st.op, err))
+				return nil, fmt.Errorf("bench: %s: interrupted: %w", st.op, err)
 			}
 			if err := st.run(ctx, i > 0); err != nil {
 				return nil, interrupted(ctx, err)
