@@ -1,0 +1,184 @@
+package ecdsa2p_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tandem-mpc/tandem/ecdsa2p"
+	"github.com/tandem-mpc/tandem/mpc"
+)
+
+// requireStoredLocked requires the Store's record of ks to be LOCKED with reason Restored.
+func requireStoredLocked(t *testing.T, st ecdsa2p.Store, ks *ecdsa2p.Keyshare) {
+	t.Helper()
+	rec, err := ecdsa2p.LoadKeyshare(context.Background(), st, storeKey(ks))
+	require.NoError(t, err)
+	locked, code := rec.Locked()
+	require.True(t, locked, "the lock is persisted in the Session's Store")
+	require.Equal(t, ecdsa2p.Restored, code)
+	require.Equal(t, ecdsa2p.StatusLocked, rec.Status())
+}
+
+// A keyshare restored from a backup (MarkRestored) is refused by SigngenP1 and Presign with
+// ErrKeyshareLocked; the peer is told at once (ABORT, detail KeyshareLocked). A Refresh on
+// both sides unlocks it: the next signature verifies under the same public key and the
+// address is unchanged, and the Store's record is ACTIVE again.
+func TestSessionLockedThenRefresh(t *testing.T) {
+	e := newSessionEnv(t, envOpts{})
+	ks1, ks2 := e.shares(t)
+	pub, addr := ks1.PublicKey(), ks1.AddressHex()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+
+	// The backup copy, restored into a Session with an empty Store (the device was wiped).
+	backup, err := ks1.MarshalBinary()
+	require.NoError(t, err)
+	restored := mustParse(t, backup)
+	restored.MarkRestored()
+	st := &ecdsa2p.MemoryStore{}
+	s1 := ecdsa2p.NewSession(e.c1, e.k1, ecdsa2p.WithStore(st))
+	e.s1 = s1
+
+	r := e.sign(ctx,
+		ecdsa2p.SignRequest{Keyshare: restored, Message: []byte("m"), Hash: ecdsa2p.Keccak256},
+		ecdsa2p.SignRequest{Keyshare: ks2})
+	require.ErrorIs(t, r.err1, ecdsa2p.ErrKeyshareLocked)
+	pa := requireFastPeerAbort(t, r.err2)
+	assert.Equal(t, uint8(ecdsa2p.KeyshareLocked), pa.Detail)
+	requireStoredLocked(t, st, restored)
+
+	_, err = s1.Presign(ctx, ecdsa2p.SignRequest{InstanceID: ecdsa2p.RandomInstanceID(), Keyshare: restored, OtherVK: e.vk2})
+	require.ErrorIs(t, err, ecdsa2p.ErrKeyshareLocked) // (P2 is not running: its ABORT just waits in the relay)
+
+	id := ecdsa2p.RandomInstanceID()
+	var n1, n2 *ecdsa2p.Keyshare
+	var e1, e2 error
+	both(func() { n1, e1 = s1.Refresh(ctx, id, restored, e.vk2) }, func() { n2, e2 = e.s2.Refresh(ctx, id, ks2, e.vk1) })
+	require.NoError(t, e1)
+	require.NoError(t, e2)
+	locked, _ := n1.Locked()
+	require.False(t, locked)
+	require.Equal(t, ecdsa2p.StatusActive, n1.Status())
+	require.Equal(t, pub, n1.PublicKey())
+	require.Equal(t, addr, n1.AddressHex())
+	require.Equal(t, addr, n2.AddressHex())
+	rec, err := ecdsa2p.LoadKeyshare(ctx, st, storeKey(n1))
+	require.NoError(t, err)
+	require.Equal(t, ecdsa2p.StatusActive, rec.Status())
+	require.Equal(t, n1.ShareID(), rec.ShareID())
+
+	msg := []byte("signed after the refresh")
+	r = e.sign(ctx,
+		ecdsa2p.SignRequest{Keyshare: n1, Path: "m/0/1", Message: msg, Hash: ecdsa2p.Keccak256},
+		ecdsa2p.SignRequest{Keyshare: n2, Path: "m/0/1"})
+	require.NoError(t, r.err1)
+	require.NoError(t, r.err2)
+	requireValidSignature(t, r.sig1, digest(t, ecdsa2p.Keccak256, msg), ckdPub(t, pub, n1.ChainCode(), "m/0/1"))
+}
+
+// MarkRestored on the live keyshare the Session returned: SigngenP1 refuses it, and the lock
+// must be persisted in the Session's Store (the Store is the lock record of PROTOCOL.md
+// §10.3; "the Session and the CLI do both"), so that a restart of the app — a new Session
+// over the same Store — still refuses the key until a refresh.
+func TestSessionLiveMarkRestoredPersisted(t *testing.T) {
+	e := newSessionEnv(t, envOpts{})
+	ks1, ks2 := e.shares(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	ks1.MarkRestored()
+	r := e.sign(ctx,
+		ecdsa2p.SignRequest{Keyshare: ks1, Message: []byte("m"), Hash: ecdsa2p.SHA256},
+		ecdsa2p.SignRequest{Keyshare: ks2})
+	require.ErrorIs(t, r.err1, ecdsa2p.ErrKeyshareLocked)
+	pa := requireFastPeerAbort(t, r.err2)
+	assert.Equal(t, uint8(ecdsa2p.KeyshareLocked), pa.Detail)
+	sdkBug(t, "SigngenP1 refuses a keyshare LOCKED in memory (MarkRestored on the live value) without saving the lock to the Session's Store")
+	requireStoredLocked(t, e.st1, ks1)
+}
+
+// Calls the Session refuses before anything is sent: ErrSessionConfig.
+func TestSessionConfigErrors(t *testing.T) {
+	e := newSessionEnv(t, envOpts{})
+	ks1, ks2 := e.shares(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	id := ecdsa2p.RandomInstanceID()
+	ok1 := ecdsa2p.SignRequest{InstanceID: id, Keyshare: ks1, OtherVK: e.vk2, Message: []byte("m"), Hash: ecdsa2p.Keccak256}
+	ok2 := ecdsa2p.SignRequest{InstanceID: id, Keyshare: ks2, OtherVK: e.vk1}
+	with := func(r ecdsa2p.SignRequest, f func(*ecdsa2p.SignRequest)) ecdsa2p.SignRequest { f(&r); return r }
+	p1 := func(r ecdsa2p.SignRequest) error { _, err := e.s1.SigngenP1(ctx, r); return err }
+	p2 := func(r ecdsa2p.SignRequest) error { _, err := e.s2.SigngenP2(ctx, r); return err }
+	tests := []struct {
+		name string
+		call func() error
+	}{
+		{"p1-no-keyshare", func() error { return p1(with(ok1, func(r *ecdsa2p.SignRequest) { r.Keyshare = nil })) }},
+		{"p1-zero-keyshare", func() error { return p1(with(ok1, func(r *ecdsa2p.SignRequest) { r.Keyshare = &ecdsa2p.Keyshare{} })) }},
+		{"p2-no-keyshare", func() error { return p2(with(ok2, func(r *ecdsa2p.SignRequest) { r.Keyshare = nil })) }},
+		{"presign-no-keyshare", func() error {
+			_, err := e.s1.Presign(ctx, with(ok1, func(r *ecdsa2p.SignRequest) { r.Keyshare = nil }))
+			return err
+		}},
+		{"refresh-no-keyshare", func() error { _, err := e.s1.Refresh(ctx, id, nil, e.vk2); return err }},
+		{"p2-share-into-p1", func() error {
+			return p1(with(ok1, func(r *ecdsa2p.SignRequest) { r.Keyshare, r.OtherVK = ks2, e.vk2 }))
+		}},
+		{"p1-share-into-p2", func() error { return p2(with(ok2, func(r *ecdsa2p.SignRequest) { r.Keyshare = ks1 })) }},
+		{"p2-share-into-finishp1", func() error {
+			_, err := e.s2.FinishP1(ctx, with(ok1, func(r *ecdsa2p.SignRequest) { r.Keyshare, r.OtherVK = ks2, e.vk1 }))
+			return err
+		}},
+		{"finishp1-no-presignature", func() error { _, err := e.s1.FinishP1(ctx, ok1); return err }},
+		{"raw-digest-not-enabled", func() error {
+			return p1(with(ok1, func(r *ecdsa2p.SignRequest) { r.Hash, r.Message = ecdsa2p.RawDigest, make([]byte, 32) }))
+		}},
+		{"zero-hash-is-raw", func() error { return p1(with(ok1, func(r *ecdsa2p.SignRequest) { r.Hash = 0 })) }},
+		{"unknown-hash", func() error { return p1(with(ok1, func(r *ecdsa2p.SignRequest) { r.Hash = 7 })) }},
+		{"empty-message", func() error { return p1(with(ok1, func(r *ecdsa2p.SignRequest) { r.Message = nil })) }},
+		{"oversized-message", func() error {
+			return p1(with(ok1, func(r *ecdsa2p.SignRequest) { r.Message = make([]byte, ecdsa2p.MaxSignMessage+1) }))
+		}},
+		{"bad-path-hardened", func() error { return p1(with(ok1, func(r *ecdsa2p.SignRequest) { r.Path = "m/0'" })) }},
+		{"bad-path-syntax", func() error { return p2(with(ok2, func(r *ecdsa2p.SignRequest) { r.Path = "0/1" })) }},
+		{"bad-path-range", func() error { return p1(with(ok1, func(r *ecdsa2p.SignRequest) { r.Path = "m/2147483648" })) }},
+		{"other-vk-is-own", func() error { return p1(with(ok1, func(r *ecdsa2p.SignRequest) { r.OtherVK = e.vk1 })) }},
+		{"other-vk-zero", func() error {
+			return p2(with(ok2, func(r *ecdsa2p.SignRequest) { r.OtherVK = e.vk2; r.OtherVK = zeroVK }))
+		}},
+		{"keygen-other-vk-is-own", func() error { _, err := e.s1.KeygenP1(ctx, id, e.vk1); return err }},
+		{"keygen-other-vk-zero", func() error { _, err := e.s2.KeygenP2(ctx, id, zeroVK); return err }},
+		{"nil-session", func() error { var s *ecdsa2p.Session; _, err := s.SigngenP1(ctx, ok1); return err }},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			err := tc.call()
+			require.ErrorIs(t, err, ecdsa2p.ErrSessionConfig)
+			require.NotErrorIs(t, err, mpc.ErrTimeout)
+		})
+	}
+	// Nothing was sent: a correct signature right after works, with the same id.
+	r := e.sign(ctx, ok1, ok2)
+	require.NoError(t, r.err1)
+	require.NoError(t, r.err2)
+	requireValidSignature(t, r.sig1, digest(t, ecdsa2p.Keccak256, []byte("m")), ks1.PublicKey())
+}
+
+// A verifying key for the peer that is not the one the keyshare was made with: P1 refuses at
+// once (the keyshare binds both identities), and nothing is sent. The refusal should match
+// ErrSessionConfig like every other call the Session cannot start.
+func TestSessionOtherVKNotTheKeysharePeer(t *testing.T) {
+	e := newSessionEnv(t, envOpts{})
+	ks1, _ := e.shares(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	stranger := newStrangerVK(t)
+	_, err := e.s1.SigngenP1(ctx, ecdsa2p.SignRequest{InstanceID: ecdsa2p.RandomInstanceID(), Keyshare: ks1, OtherVK: stranger, Message: []byte("m"), Hash: ecdsa2p.Keccak256})
+	require.Error(t, err)
+	require.NotErrorIs(t, err, mpc.ErrTimeout, "refused locally, at once")
+	sdkBug(t, "a keyshare/peer-VK mismatch is an untyped error, not ErrSessionConfig: "+err.Error())
+	require.ErrorIs(t, err, ecdsa2p.ErrSessionConfig)
+}
