@@ -3,6 +3,11 @@
 // that keeps a second tandem process off the same share. File.Store is the ecdsa2p.Store the
 // protocols save through.
 //
+// Open takes the share's lock and returns a File; Load returns the reconciled keyshare
+// (File.Restored says whether it had to be locked as a restored copy, for the CLI's warning);
+// Store is what RunKeygen, RunPresign, NewFinishP1/P2 and RunRefresh save through; Close
+// releases the lock. Open does not need the share to exist (keygen creates it).
+//
 // # Files
 //
 // For a share at PATH:
@@ -15,7 +20,10 @@
 //	            generation's share_id, status (active, pending, locked) and lock reason
 //	            (the PROTOCOL.md §10.4 code), the sign_sids of consumed pre-signatures
 //	            (the last 1024), updated_at.
-//	PATH.lock   empty; flock(LOCK_EX|LOCK_NB) on it is held from Open to Close.
+//	PATH.lock   empty; flock(LOCK_EX|LOCK_NB) on it is held from Open to Close. A second
+//	            Open, in this process or another, fails at once with ErrInUse. The file
+//	            is never removed (unlinking a lock file races with its next user).
+//	            Platforms without flock refuse Open (ErrNotSupported).
 //
 // All are written 0600 by internal/atomicfile (temporary file, fsync, rename, directory
 // fsync), so a crash leaves each file old or new, never torn.
@@ -89,7 +97,10 @@
 // stale copies and against two processes on one share, not against the local user. The
 // flock is advisory: it stops tandem processes, not other programs; it does not span
 // machines (a share copied to another machine is case d only once it comes back).
-// Plaintext files exist for tests and throwaway keys only.
+// On file systems that emulate flock with per-process locks (some NFS setups), two Opens in
+// one process are not kept apart; separate processes still are. Plaintext files exist for
+// tests and throwaway keys only. age takes the passphrase as a Go string, so that copy
+// cannot be wiped; the Passphrase's own bytes are cleared by File.Close.
 //
 // Errors never contain secret bytes; file contents are never included in messages.
 package sharefile

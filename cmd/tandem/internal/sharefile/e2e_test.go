@@ -83,6 +83,18 @@ func TestProtocolsWithFileStore(t *testing.T) {
 	// A second finish of the same sign_sid is refused.
 	_, err0, _ = finish()
 	require.ErrorIs(t, err0, ecdsa2p.ErrPresignatureConsumed)
+	tomb, err := fs[0].Store().Load(ctx, pkey)
+	require.NoError(t, err)
+	tp, err := ecdsa2p.ParsePresignature(tomb)
+	require.NoError(t, err)
+	require.True(t, tp.Consumed())
+	// A tombstone needs a lock record to land in.
+	other := openT(t, filepath.Join(t.TempDir(), "x.share"), opts)
+	require.ErrorIs(t, other.Store().Save(ctx, pkey, tomb), ErrNoRecord)
+	// Keys and bytes must agree; malformed keys and bytes are refused.
+	require.Error(t, fs[0].Store().Save(ctx, ecdsa2p.PresignatureKey("share", [32]byte{1}), tomb))
+	require.Error(t, fs[0].Store().Save(ctx, "share.presig/xyz", tomb))
+	require.ErrorIs(t, fs[0].Store().Save(ctx, pkey, tomb[:10]), ErrCorrupt)
 
 	// After a reopen, the consumed pre-signature is gone for good.
 	require.NoError(t, fs[0].Close())

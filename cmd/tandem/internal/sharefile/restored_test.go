@@ -131,3 +131,22 @@ func TestCrashBetweenWrites(t *testing.T) {
 	locked, _ := ks.Locked()
 	require.True(t, locked)
 }
+
+// The plaintext cache does not hide a share file replaced while the File is open.
+func TestCacheSeesReplacedFile(t *testing.T) {
+	ctx := t.Context()
+	opts := Options{Passphrase: testPass}
+	f, path := saved(t, 0, opts)
+	old, err := os.ReadFile(path)
+	require.NoError(t, err)
+	ks, err := f.Load(ctx)
+	require.NoError(t, err)
+	ks.MarkRestored()
+	b, err := ks.MarshalBinary()
+	require.NoError(t, err)
+	require.NoError(t, f.Store().Save(ctx, "share", b))
+	require.NoError(t, os.WriteFile(path, old, 0o600))
+	ks, err = f.Load(ctx)
+	require.NoError(t, err)
+	requireRestoredLock(t, f, ks, ecdsa2p.Restored)
+}

@@ -1,6 +1,7 @@
 package sharefile
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -43,6 +44,10 @@ type File struct {
 	presigs       map[string][]byte // Store key → pre-signature bytes (memory only)
 	restored      bool
 	restoreReason string
+
+	// The last share file bytes this File read or wrote and their plaintext: a Load of an
+	// unchanged file skips age's scrypt (about a second). SECRET; wiped by Close.
+	cacheEnc, cachePlain []byte
 }
 
 // Open takes the exclusive lock of the share file at path (ErrInUse if another File holds
@@ -74,6 +79,7 @@ func (f *File) Close() error {
 		delete(f.presigs, k)
 	}
 	clear(f.opts.Passphrase.b)
+	f.dropCache()
 	return unlockFile(f.lock)
 }
 
@@ -121,7 +127,7 @@ func (f *File) loadLocked() (*ecdsa2p.Keyshare, []byte, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	plain, err := decodeShare(raw, &f.opts)
+	plain, err := f.decode(raw)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -266,10 +272,33 @@ func (f *File) saveKeyshareLocked(plain []byte, ks *ecdsa2p.Keyshare, restoring 
 	if err := f.writeSidecar(newSidecar(st, sc)); err != nil {
 		return err
 	}
+	f.dropCache()
 	if err := atomicfile.WriteFile(f.path, enc, 0o600); err != nil {
 		return fmt.Errorf("sharefile: write share file: %w", err)
 	}
+	f.cacheEnc, f.cachePlain = enc, bytes.Clone(plain)
 	return nil
+}
+
+// decode is decodeShare with the cache: the same file bytes as last read or written give
+// the same plaintext without decrypting again. The result is the caller's to wipe.
+func (f *File) decode(raw []byte) ([]byte, error) {
+	if f.cacheEnc != nil && bytes.Equal(raw, f.cacheEnc) {
+		return bytes.Clone(f.cachePlain), nil
+	}
+	plain, err := decodeShare(raw, &f.opts)
+	if err != nil {
+		return nil, err
+	}
+	f.dropCache()
+	f.cacheEnc, f.cachePlain = raw, bytes.Clone(plain)
+	return plain, nil
+}
+
+// dropCache wipes the cached plaintext.
+func (f *File) dropCache() {
+	clear(f.cachePlain)
+	f.cacheEnc, f.cachePlain = nil, nil
 }
 
 // readSidecar returns the parsed sidecar, or nil if there is none.

@@ -171,5 +171,6 @@ func (s store) Delete(ctx context.Context, key string) error {
 		delete(f.presigs, k)
 	}
 	f.restored, f.restoreReason = false, ""
+	f.dropCache()
 	return nil
 }
