@@ -1,7 +1,6 @@
 package bench
 
 import (
-	"bufio"
 	"bytes"
 	"cmp"
 	"encoding/json"
@@ -130,25 +129,36 @@ func loadString(l float64) string {
 // machineInfo describes the machine: "linux/amd64, 2 CPUs, <CPU model>".
 func machineInfo() string {
 	s := fmt.Sprintf("%s/%s, %d CPUs", runtime.GOOS, runtime.GOARCH, runtime.NumCPU())
-	if m := cpuModel(); m != "" {
-		s += ", " + m
+	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		if m := parseCPUModel(b); m != "" {
+			s += ", " + m
+		}
 	}
 	return s
 }
 
-// cpuModel returns the first "model name" of /proc/cpuinfo, or "".
-func cpuModel() string {
-	f, err := os.Open("/proc/cpuinfo")
-	if err != nil {
-		return ""
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		k, v, ok := strings.Cut(sc.Text(), ":")
-		if ok && strings.TrimSpace(k) == "model name" {
-			return strings.Join(strings.Fields(v), " ")
+// maxModel bounds the CPU model text taken from /proc/cpuinfo.
+const maxModel = 128
+
+// parseCPUModel returns the value of the first "model name" line of a /proc/cpuinfo text, with
+// its spaces collapsed and only printable ASCII kept (at most maxModel bytes), or "".
+func parseCPUModel(cpuinfo []byte) string {
+	for line := range strings.Lines(string(cpuinfo)) {
+		k, v, ok := strings.Cut(line, ":")
+		if !ok || strings.TrimSpace(k) != "model name" {
+			continue
 		}
+		v = strings.Map(func(r rune) rune {
+			if r < 0x20 || r > 0x7e {
+				return ' '
+			}
+			return r
+		}, v)
+		v = strings.Join(strings.Fields(v), " ")
+		if len(v) > maxModel {
+			v = strings.TrimSpace(v[:maxModel])
+		}
+		return v
 	}
 	return ""
 }
@@ -159,12 +169,18 @@ func loadAvg1() float64 {
 	if err != nil {
 		return -1
 	}
+	return parseLoadAvg(b)
+}
+
+// parseLoadAvg returns the first field of a /proc/loadavg text, or -1 if it is not a finite
+// non-negative number.
+func parseLoadAvg(b []byte) float64 {
 	f := strings.Fields(string(b))
 	if len(f) == 0 {
 		return -1
 	}
 	l, err := strconv.ParseFloat(f[0], 64)
-	if err != nil {
+	if err != nil || l < 0 || math.IsInf(l, 0) || math.IsNaN(l) {
 		return -1
 	}
 	return l
