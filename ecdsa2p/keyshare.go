@@ -290,6 +290,43 @@ func (k *Keyshare) MarkRestored() {
 	}
 }
 
+// Generation is the public summary of one generation of a Keyshare (PROTOCOL.md §9.1,
+// §11.1): for lock records kept outside the keyshare (the CLI's sidecar, PROTOCOL.md §10.3
+// item 5).
+type Generation struct {
+	ShareID    [32]byte
+	Status     Status // StatusActive, StatusPending or StatusLocked
+	LockReason Code   // the reason when Status is StatusLocked, else 0
+}
+
+// Generations returns the summaries of k's generations: the ACTIVE one (or the PENDING one
+// of a keygen without the peer's confirmation) first, then the PENDING generation of an
+// incomplete refresh, if any.
+func (k *Keyshare) Generations() []Generation {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	var out []Generation
+	for _, g := range []*keyshare.Keyshare{k.gens.Active, k.gens.Pending} {
+		if g == nil {
+			continue
+		}
+		m := g.LockMutex()
+		m.Lock()
+		locked, reason, _ := g.Locked()
+		pending := g.Pending()
+		m.Unlock()
+		s := Generation{ShareID: g.ShareID(), Status: StatusActive}
+		switch {
+		case locked:
+			s.Status, s.LockReason = StatusLocked, reason
+		case pending:
+			s.Status = StatusPending
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
 // RefreshPending reports whether a refresh left a second, PENDING generation (its RF4
 // never arrived); the first successful signature on it, or a late RF4, promotes it.
 func (k *Keyshare) RefreshPending() bool {

@@ -136,7 +136,7 @@ func (f *File) loadLocked() (*ecdsa2p.Keyshare, []byte, error) {
 		clear(plain)
 		return nil, nil, fmt.Errorf("%w: share file: %w", ErrCorrupt, err)
 	}
-	st := stateOf(ks, plain)
+	st := stateOf(ks)
 	sc, err := f.readSidecar()
 	if err != nil {
 		clear(plain)
@@ -244,7 +244,7 @@ func newSidecar(st shareState, old *sidecar) *sidecar {
 // file is encoded before anything is written, so a missing passphrase changes nothing.
 // restoring skips the key and lock-regression checks (Load's reconciliation did them).
 func (f *File) saveKeyshareLocked(plain []byte, ks *ecdsa2p.Keyshare, restoring bool) error {
-	st := stateOf(ks, plain)
+	st := stateOf(ks)
 	sc, err := f.readSidecar()
 	if err != nil && !restoring {
 		return err
