@@ -74,3 +74,20 @@ func BenchmarkSessionFinish(b *testing.B) {
 		run(b, func(ctx context.Context) error { _, err := p.finish(ctx, ps); return err })
 	}
 }
+
+// BenchmarkRelaySessionSign is BenchmarkSessionSign over the loopback WebSocket relay.
+func BenchmarkRelaySessionSign(b *testing.B) {
+	ws, err := newWSRelay(b.Context())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(ws.close)
+	p, err := newPair(ws.c1, ws.c2)
+	if err != nil {
+		b.Fatal(err)
+	}
+	run(b, func(ctx context.Context) error { _, err := p.keygen(ctx); return err })
+	for b.Loop() {
+		run(b, func(ctx context.Context) error { _, err := p.sign(ctx); return err })
+	}
+}
