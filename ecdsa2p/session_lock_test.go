@@ -167,18 +167,60 @@ func TestSessionConfigErrors(t *testing.T) {
 	requireValidSignature(t, r.sig1, digest(t, ecdsa2p.Keccak256, []byte("m")), ks1.PublicKey())
 }
 
-// A verifying key for the peer that is not the one the keyshare was made with: P1 refuses at
-// once (the keyshare binds both identities), and nothing is sent. The refusal should match
-// ErrSessionConfig like every other call the Session cannot start.
+// A verifying key for the peer that is not the one the keyshare was made with: every call
+// refuses at once (the keyshare binds both identities), and nothing is sent. The refusal
+// should match ErrSessionConfig like every other call the Session cannot start.
 func TestSessionOtherVKNotTheKeysharePeer(t *testing.T) {
 	e := newSessionEnv(t, envOpts{})
-	ks1, _ := e.shares(t)
+	ks1, ks2 := e.shares(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	stranger := newStrangerVK(t)
-	_, err := e.s1.SigngenP1(ctx, ecdsa2p.SignRequest{InstanceID: ecdsa2p.RandomInstanceID(), Keyshare: ks1, OtherVK: stranger, Message: []byte("m"), Hash: ecdsa2p.Keccak256})
-	require.Error(t, err)
-	require.NotErrorIs(t, err, mpc.ErrTimeout, "refused locally, at once")
-	sdkBug(t, "a keyshare/peer-VK mismatch is an untyped error, not ErrSessionConfig: "+err.Error())
-	require.ErrorIs(t, err, ecdsa2p.ErrSessionConfig)
+	req := func(ks *ecdsa2p.Keyshare) ecdsa2p.SignRequest {
+		return ecdsa2p.SignRequest{InstanceID: ecdsa2p.RandomInstanceID(), Keyshare: ks, OtherVK: stranger, Message: []byte("m"), Hash: ecdsa2p.Keccak256}
+	}
+	calls := map[string]func() error{
+		"SigngenP1": func() error { _, err := e.s1.SigngenP1(ctx, req(ks1)); return err },
+		"SigngenP2": func() error { _, err := e.s2.SigngenP2(ctx, req(ks2)); return err },
+		"Presign":   func() error { _, err := e.s1.Presign(ctx, req(ks1)); return err },
+		"FinishP2":  func() error { _, err := e.s2.FinishP2(ctx, req(ks2)); return err },
+		"Refresh":   func() error { _, err := e.s1.Refresh(ctx, ecdsa2p.RandomInstanceID(), ks1, stranger); return err },
+	}
+	errs := make(map[string]error)
+	for name, call := range calls {
+		err := call()
+		require.Error(t, err, name)
+		require.NotErrorIs(t, err, mpc.ErrTimeout, "%s: refused locally, at once", name)
+		errs[name] = err
+	}
+	sdkBug(t, "a keyshare/peer-VK mismatch is an untyped error, not ErrSessionConfig: "+errs["SigngenP1"].Error())
+	for name, err := range errs {
+		assert.ErrorIs(t, err, ecdsa2p.ErrSessionConfig, name)
+	}
+}
+
+// A copy restored from a backup and marked LOCKED, given to a Session whose Store still holds
+// the same generation ACTIVE: as documented on Session, the Store's record wins (it is the
+// lock record of PROTOCOL.md §10.3, which a backup restore does not roll back), so the
+// signature goes ahead and the stored record stays ACTIVE.
+func TestSessionStoreRecordWinsOverRestoredCopy(t *testing.T) {
+	e := newSessionEnv(t, envOpts{})
+	ks1, ks2 := e.shares(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	b, err := ks1.MarshalBinary()
+	require.NoError(t, err)
+	require.NoError(t, e.st1.Save(ctx, storeKey(ks1), b))
+	restored := mustParse(t, b)
+	restored.MarkRestored()
+	msg := []byte("m")
+	r := e.sign(ctx,
+		ecdsa2p.SignRequest{Keyshare: restored, Message: msg, Hash: ecdsa2p.SHA256},
+		ecdsa2p.SignRequest{Keyshare: ks2})
+	require.NoError(t, r.err1)
+	require.NoError(t, r.err2)
+	requireValidSignature(t, r.sig1, digest(t, ecdsa2p.SHA256, msg), ks1.PublicKey())
+	rec, err := ecdsa2p.LoadKeyshare(ctx, e.st1, storeKey(ks1))
+	require.NoError(t, err)
+	require.Equal(t, ecdsa2p.StatusActive, rec.Status())
 }

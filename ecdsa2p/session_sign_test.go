@@ -62,6 +62,14 @@ func TestSessionKeygenAndSign(t *testing.T) {
 					require.NotEqual(t, ks1.PublicKey(), want)
 				}
 				requireValidSignature(t, r.sig1, d, want)
+				// The package's own derivation and verifier agree with the independent ones.
+				pkg, err := ks2.DerivePublicKey(path)
+				require.NoError(t, err)
+				require.Equal(t, want, pkg)
+				b65 := r.sig2.Bytes65()
+				require.NoError(t, ecdsa2p.Verify(want[:], d, b65[:]))
+				other := digest(t, ecdsa2p.SHA256, []byte("another message"))
+				require.Error(t, ecdsa2p.Verify(want[:], other, b65[:]))
 			}
 			require.Equal(t, ecdsa2p.StatusActive, ks1.Status())
 			require.Equal(t, ecdsa2p.StatusActive, ks2.Status())
@@ -125,6 +133,7 @@ func TestSessionPresignFinish(t *testing.T) {
 		require.Error(t, e2)
 		assert.ErrorIs(t, e1, ecdsa2p.ErrPresignatureConsumed, "P1 refuses its consumed pre-signature: %v", e1)
 		assert.ErrorIs(t, e2, ecdsa2p.ErrPresignatureConsumed, "P2: %v", e2)
+		t.Logf("second finish: P1: %v; P2: %v", e1, e2)
 	})
 
 	t.Run("finish-without-presignature", func(t *testing.T) {
