@@ -318,3 +318,66 @@ func TestSessionKeygenIncomplete(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, ecdsa2p.StatusActive, stored.Status(), "the promotion is stored")
 }
+
+// A refresh whose last message (P1's RF4) never reaches P2: P1 ends on the new generation;
+// P2, stopped once P1 is done, returns its keyshare with ErrIncomplete holding both
+// generations (RefreshPending). The Session must still sign with the pair: the new generation
+// is the only one both hold.
+func TestSessionRefreshIncomplete(t *testing.T) {
+	var rf4 atomic.Pointer[relay.MsgID]
+	var dropped atomic.Int32
+	wrap1 := func(l relay.Link) relay.Link {
+		return &dropLink{Link: l, dropped: &dropped, drop: func(id relay.MsgID) bool {
+			p := rf4.Load()
+			return p != nil && *p == id
+		}}
+	}
+	e := newSessionEnv(t, envOpts{wrap1: wrap1})
+	ks1, ks2 := e.shares(t)
+	oldShare := ks2.ShareID()
+	id := ecdsa2p.RandomInstanceID()
+	rf4id := mpc.MessageID(ecdsa2p.LabelRefresh, id, mpc.Tag(4, 0), e.vk1, &e.vk2)
+	rf4.Store(&rf4id)
+
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	ctx2, cancel2 := context.WithCancel(ctx)
+	defer cancel2()
+	var n1, n2 *ecdsa2p.Keyshare
+	var e1, e2 error
+	both(func() {
+		n1, e1 = e.s1.Refresh(ctx, id, ks1, e.vk2)
+		cancel2() // P1 holds P2's RF4, so P2 has sent it
+	}, func() { n2, e2 = e.s2.Refresh(ctx2, id, ks2, e.vk1) })
+	require.NoError(t, e1)
+	require.Positive(t, dropped.Load(), "P1's RF4 was dropped")
+	require.ErrorIs(t, e2, ecdsa2p.ErrIncomplete)
+	require.NotNil(t, n2)
+	require.True(t, n2.RefreshPending())
+	pending, ok := n2.PendingShareID()
+	require.True(t, ok)
+	require.Equal(t, n1.ShareID(), pending, "P2's PENDING generation is P1's new one")
+	require.Equal(t, oldShare, n2.ShareID(), "P2's ACTIVE generation is still the old one")
+	rf4.Store(nil)
+
+	msg := []byte("the first signature on the new generation promotes it")
+	r := e.sign(ctx,
+		ecdsa2p.SignRequest{Keyshare: n1, Message: msg, Hash: ecdsa2p.SHA256},
+		ecdsa2p.SignRequest{Keyshare: n2})
+	t.Logf("sign after an incomplete refresh: P1: %v; P2: %v", r.err1, r.err2)
+	if r.err1 != nil || r.err2 != nil {
+		// Neither does another Refresh get the pair out: P2 refreshes its ACTIVE (old) generation.
+		id := ecdsa2p.RandomInstanceID()
+		var f1, f2 error
+		both(func() { _, f1 = e.s1.Refresh(ctx, id, n1, e.vk2) }, func() { _, f2 = e.s2.Refresh(ctx, id, n2, e.vk1) })
+		t.Logf("refresh after an incomplete refresh: P1: %v; P2: %v", f1, f2)
+		assert.ErrorIs(t, f1, ecdsa2p.SetupMismatch)
+		assert.ErrorIs(t, f2, ecdsa2p.SetupMismatch)
+		sdkBug(t, "after a refresh whose RF4 never reached P2, the Session signs with P2's old ACTIVE generation (it cannot name the PENDING one), so the pair never signs again")
+	}
+	require.NoError(t, r.err1)
+	require.NoError(t, r.err2)
+	requireValidSignature(t, r.sig1, digest(t, ecdsa2p.SHA256, msg), ks1.PublicKey())
+	require.False(t, n2.RefreshPending(), "the signature promoted the new generation")
+	require.Equal(t, n1.ShareID(), n2.ShareID())
+}

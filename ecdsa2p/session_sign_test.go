@@ -3,6 +3,7 @@ package ecdsa2p_test
 import (
 	"context"
 	"errors"
+	"sync"
 	"testing"
 	"time"
 
@@ -257,4 +258,33 @@ func mustParse(t *testing.T, b []byte) *ecdsa2p.Keyshare {
 	ks, err := ecdsa2p.ParseKeyshare(b)
 	require.NoError(t, err)
 	return ks
+}
+
+// A Session is safe for concurrent use: three signatures with the same keyshares at once,
+// each under its own instance id, over one client per party.
+func TestSessionConcurrentSigns(t *testing.T) {
+	e := newSessionEnv(t, envOpts{})
+	ks1, ks2 := e.shares(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	paths := []string{"m", "m/0/1", "m/0/2"}
+	results := make([]*signResult, len(paths))
+	var wg sync.WaitGroup
+	for i, p := range paths {
+		wg.Go(func() {
+			results[i] = e.sign(ctx,
+				ecdsa2p.SignRequest{Keyshare: ks1, Path: p, Message: []byte(p), Hash: ecdsa2p.Keccak256},
+				ecdsa2p.SignRequest{Keyshare: ks2, Path: p})
+		})
+	}
+	wg.Wait()
+	for i, p := range paths {
+		r := results[i]
+		require.NoError(t, r.err1, p)
+		require.NoError(t, r.err2, p)
+		require.Equal(t, r.sig1.Bytes65(), r.sig2.Bytes65())
+		require.Len(t, r.seen, 1)
+		require.Equal(t, []byte(p), r.seen[0].Message, "each P2 approves its own session's message")
+		requireValidSignature(t, r.sig1, digest(t, ecdsa2p.Keccak256, []byte(p)), ckdPub(t, ks1.PublicKey(), ks1.ChainCode(), p))
+	}
 }
