@@ -89,8 +89,15 @@ func TestSessionLiveMarkRestoredPersisted(t *testing.T) {
 	ks1, ks2 := e.shares(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	ks1.MarkRestored()
+	// One signature first: the Session now holds ks1 live, and its Store the ACTIVE record.
 	r := e.sign(ctx,
+		ecdsa2p.SignRequest{Keyshare: ks1, Message: []byte("before"), Hash: ecdsa2p.SHA256},
+		ecdsa2p.SignRequest{Keyshare: ks2})
+	require.NoError(t, r.err1)
+	require.NoError(t, r.err2)
+
+	ks1.MarkRestored()
+	r = e.sign(ctx,
 		ecdsa2p.SignRequest{Keyshare: ks1, Message: []byte("m"), Hash: ecdsa2p.SHA256},
 		ecdsa2p.SignRequest{Keyshare: ks2})
 	require.ErrorIs(t, r.err1, ecdsa2p.ErrKeyshareLocked)
