@@ -10,6 +10,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/tandem-mpc/tandem/signer"
 )
 
 // hangBound is how long a refused or failing session may take before the test calls it a
@@ -97,6 +99,9 @@ func (e *e2e) newParties(t *testing.T, name, type1, type2 string) [2]*party {
 		}
 		r := e.run(t, "signer new P"+p.index, runOpts{}, 0, "signer", "new", "--type", typ, "--out", p.signer)
 		p.vk = r.lastLine(t)
+		vk, err := signer.ParseVerifyingKey(p.vk)
+		require.NoError(t, err, "signer new: last line is not a verifying key\n%s", r.describe())
+		require.Equal(t, map[string]signer.KeyType{"ed25519": signer.Ed25519, "p256": signer.ECDSAP256}[typ], vk.Type())
 		requireMode0600(t, p.signer)
 		ps[i] = p
 	}
