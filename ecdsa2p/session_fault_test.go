@@ -207,29 +207,28 @@ func TestSessionRelayFaults(t *testing.T) {
 	for _, tr := range transports {
 		for _, fault := range []string{"restart", "drop"} {
 			t.Run(tr+"/"+fault, func(t *testing.T) {
-				var rlp atomic.Pointer[func()]
-				doFault := func() { (*rlp.Load())() }
-				var k3 relay.MsgID
-				var armed atomic.Bool
-				var wrap2 linkWrap
-				if tr == "memory" {
-					wrap2 = func(l relay.Link) relay.Link {
-						return &dropLink{Link: l, onPub: func(id relay.MsgID) {
-							if armed.Load() && id == k3 && armed.CompareAndSwap(true, false) {
-								go doFault()
-							}
-						}}
-					}
-				}
-				e := newSessionEnv(t, envOpts{transport: tr, wrap2: wrap2})
-				f := func() {
+				var e *sessionEnv // set before any session starts
+				inject := func() {
 					if fault == "restart" {
 						e.rl.Restart()
 					} else {
 						e.rl.DropConnections(nil)
 					}
 				}
-				rlp.Store(&f)
+				var k3 relay.MsgID
+				var armed atomic.Bool
+				var bg sync.WaitGroup
+				var wrap2 linkWrap
+				if tr == "memory" {
+					wrap2 = func(l relay.Link) relay.Link {
+						return &dropLink{Link: l, onPub: func(id relay.MsgID) {
+							if armed.Load() && id == k3 && armed.CompareAndSwap(true, false) {
+								bg.Go(inject)
+							}
+						}}
+					}
+				}
+				e = newSessionEnv(t, envOpts{transport: tr, wrap2: wrap2})
 				ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 				defer cancel()
 
@@ -240,6 +239,7 @@ func TestSessionRelayFaults(t *testing.T) {
 					armed.Store(true)
 					var e1, e2 error
 					both(func() { ks1, e1 = e.s1.KeygenP1(ctx, id, e.vk2) }, func() { ks2, e2 = e.s2.KeygenP2(ctx, id, e.vk1) })
+					bg.Wait()
 					require.False(t, armed.Load(), "the fault was injected during keygen")
 					require.NoError(t, e1)
 					require.NoError(t, e2)
@@ -254,7 +254,7 @@ func TestSessionRelayFaults(t *testing.T) {
 					ecdsa2p.SignRequest{Keyshare: ks1, Path: "m/1", Message: msg, Hash: ecdsa2p.Keccak256},
 					ecdsa2p.SignRequest{Keyshare: ks2, Path: "m/1", Approve: func(context.Context, ecdsa2p.MessageToSign) error {
 						faults.Add(1)
-						f()
+						inject()
 						return nil
 					}})
 				require.EqualValues(t, 1, faults.Load())
