@@ -23,7 +23,7 @@ func runAddress(ctx context.Context, e *env, args []string) error {
 	passFile := fset.String("passphrase-file", "", "file whose first line is the share passphrase (else $"+sharefile.EnvPassphrase+")")
 	insecure := fset.Bool("insecure-plaintext", false, "allow an unencrypted share file")
 	asJSON := fset.Bool("json", false, "print one JSON object as the last line of stdout")
-	if err := parse(fset, args); err != nil {
+	if err := parse(e, fset, args); err != nil {
 		return err
 	}
 	if *share == "" {

@@ -12,7 +12,7 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	fset := newFlagSet("bench", e)
 	n := fset.Int("n", bench.DefaultN, fmt.Sprintf("counted iterations of every operation (1-%d)", bench.MaxN))
 	asJSON := fset.Bool("json", false, "print one JSON object as the last line of stdout")
-	if err := parse(fset, args); err != nil {
+	if err := parse(e, fset, args); err != nil {
 		return err
 	}
 	if *n < 1 || *n > bench.MaxN {

@@ -146,7 +146,7 @@ func usage(w io.Writer) {
 
 func runVersion(_ context.Context, e *env, args []string) error {
 	fs := newFlagSet("version", e)
-	if err := parse(fs, args); err != nil {
+	if err := parse(e, fs, args); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "tandem %s %s\n", version(), runtime.Version())

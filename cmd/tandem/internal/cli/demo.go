@@ -38,7 +38,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	fset := newFlagSet("demo", e)
 	timeout := fset.Duration("timeout", DefaultTimeout, "deadline of the whole demo")
 	asJSON := fset.Bool("json", false, "print one JSON object as the last line of stdout")
-	if err := parse(fset, args); err != nil {
+	if err := parse(e, fset, args); err != nil {
 		return err
 	}
 	if *timeout <= 0 {

@@ -17,28 +17,45 @@ import (
 
 // newFlagSet returns a flag set that reports nothing itself: parse turns its errors into
 // one-line errors and prints the flags for -h.
-func newFlagSet(name string, e *env) *flag.FlagSet {
+func newFlagSet(name string, _ *env) *flag.FlagSet {
 	fs := flag.NewFlagSet("tandem "+name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	fs.Usage = func() {
-		fmt.Fprintf(e.stdout, "Usage of tandem %s:\n", name)
-		fs.SetOutput(e.stdout)
-		fs.PrintDefaults()
-		fs.SetOutput(io.Discard)
-	}
+	fs.Usage = func() {}
 	return fs
 }
 
-// parse parses args and refuses positional arguments. -h returns flag.ErrHelp after the
-// usage was printed.
-func parse(fs *flag.FlagSet, args []string) error {
+// parse parses args and refuses positional arguments. -h prints the flags on stdout and
+// returns flag.ErrHelp (exit 0). Flag errors name flags with two dashes, as the usage does.
+func parse(e *env, fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
-		return err
+		if errors.Is(err, flag.ErrHelp) {
+			printFlags(e.stdout, fs)
+			return err
+		}
+		msg := strings.ReplaceAll(err.Error(), "flag -", "flag --")
+		return errors.New(strings.ReplaceAll(msg, "defined: -", "defined: --"))
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
 	return nil
+}
+
+// printFlags prints fs's flags with two dashes, as the documentation writes them.
+func printFlags(w io.Writer, fs *flag.FlagSet) {
+	fmt.Fprintf(w, "Usage of %s:\n", fs.Name())
+	fs.VisitAll(func(f *flag.Flag) {
+		arg, usage := flag.UnquoteUsage(f)
+		line := "  --" + f.Name
+		if arg != "" {
+			line += " " + arg
+		}
+		fmt.Fprintf(w, "%s\n    \t%s", line, usage)
+		if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0" {
+			fmt.Fprintf(w, " (default %s)", f.DefValue)
+		}
+		fmt.Fprintln(w)
+	})
 }
 
 // required returns an error naming the first empty flag of names (pairs of name, value).

@@ -27,7 +27,7 @@ func runKeygen(ctx context.Context, e *env, args []string) error {
 	var pf partyFlags
 	pf.register(fset)
 	out := fset.String("out", "", "share file to create (must not exist)")
-	if err := parse(fset, args); err != nil {
+	if err := parse(e, fset, args); err != nil {
 		return err
 	}
 	pt, err := pf.resolve(e)
@@ -104,7 +104,7 @@ func runRefresh(ctx context.Context, e *env, args []string) error {
 	var pf partyFlags
 	pf.register(fset)
 	share := fset.String("share", "", "share file to refresh in place")
-	if err := parse(fset, args); err != nil {
+	if err := parse(e, fset, args); err != nil {
 		return err
 	}
 	pt, err := pf.resolve(e)
@@ -146,7 +146,7 @@ func checkIndex(ks *ecdsa2p.Keyshare, party int) error {
 func runInstance(_ context.Context, e *env, args []string) error {
 	fset := newFlagSet("instance", e)
 	asJSON := fset.Bool("json", false, "print {\"instance\": HEX}")
-	if err := parse(fset, args); err != nil {
+	if err := parse(e, fset, args); err != nil {
 		return err
 	}
 	id := mpc.RandomInstanceID()

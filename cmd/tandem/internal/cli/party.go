@@ -32,9 +32,9 @@ type partyFlags struct {
 }
 
 func (p *partyFlags) register(fs *flag.FlagSet) {
-	fs.Var(&p.relays, "relay", "relay URL ws[s]://host[:port][/v1/msg-relay] (repeat for fallbacks)")
+	fs.Var(&p.relays, "relay", "relay `URL`, ws[s]://host[:port][/v1/msg-relay] (repeat for fallbacks)")
 	fs.StringVar(&p.party, "party", "", "this party: 1 or 2")
-	fs.StringVar(&p.signer, "signer", "", "this party's message key (PEM from `tandem signer new`)")
+	fs.StringVar(&p.signer, "signer", "", "this party's message key (PEM written by tandem signer new)")
 	fs.StringVar(&p.other, "other", "", "the other party's verifying key (ED25519:... or ECDSA_P256_SEC1:...)")
 	fs.StringVar(&p.instance, "instance", "", "instance id agreed with the other party (64 hex characters)")
 	fs.StringVar(&p.passFile, "passphrase-file", "", "file whose first line is the share passphrase (else $"+sharefile.EnvPassphrase+")")

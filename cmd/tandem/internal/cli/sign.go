@@ -36,7 +36,7 @@ func runSign(ctx context.Context, e *env, args []string) error {
 	fset.StringVar(&sf.message, "message", "", "party 1: the message to sign, hex")
 	fset.StringVar(&sf.hash, "hash", "", "party 1: keccak256 (default) or sha256; party 2: the hash to insist on")
 	fset.StringVar(&sf.expect, "expect", "", "party 2: refuse unless the message is exactly this (hex)")
-	if err := parse(fset, args); err != nil {
+	if err := parse(e, fset, args); err != nil {
 		return err
 	}
 	req, err := sf.check(pf.party)

@@ -26,7 +26,7 @@ func runSigner(_ context.Context, e *env, args []string) error {
 	typ := fset.String("type", "", "key type: ed25519 or p256")
 	out := fset.String("out", "", "file to create (PEM, mode 0600; must not exist)")
 	asJSON := fset.Bool("json", false, "print {\"verifying_key\": ...} as the last line of stdout")
-	if err := parse(fset, args[1:]); err != nil {
+	if err := parse(e, fset, args[1:]); err != nil {
 		return err
 	}
 	if err := required("type", *typ, "out", *out); err != nil {

@@ -116,7 +116,7 @@ func runVerify(_ context.Context, e *env, args []string) error {
 	hashName := fset.String("hash", "", "keccak256 or sha256")
 	sigHex := fset.String("sig", "", "signature r‖s or r‖s‖v, hex (64 or 65 bytes)")
 	asJSON := fset.Bool("json", false, "print {\"valid\": true|false} as the last line of stdout")
-	if err := parse(fset, args); err != nil {
+	if err := parse(e, fset, args); err != nil {
 		return err
 	}
 	if err := required("pub", *pubHex, "message", *msgHex, "hash", *hashName, "sig", *sigHex); err != nil {

@@ -1,0 +1,6 @@
+//go:build !race
+
+package cli
+
+// raceEnabled: the race detector slows age's scrypt about tenfold.
+const raceEnabled = false
