@@ -1,7 +1,10 @@
 package cli
 
 import (
+	"bytes"
 	"encoding/hex"
+	"errors"
+	"io"
 	"os"
 	"strings"
 	"sync"
@@ -10,6 +13,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/tandem-mpc/tandem/cmd/tandem/internal/sharefile"
+	"github.com/tandem-mpc/tandem/ecdsa2p"
 	"github.com/tandem-mpc/tandem/mpc"
 )
 
@@ -126,10 +131,56 @@ func TestFlow(t *testing.T) {
 	r = run(t, nil, "verify", "--pub", pub, "--message", "00ff", "--hash", "sha256", "--sig", sigHex, "--json")
 	assert.Equal(t, 0, r.code, r.stderr)
 
+	// party 2 insists on SHA-256; party 1 asks for Keccak-256
+	id = inst()
+	r1, r2 = runPair(t, nil,
+		args("sign", 1, id, "--share", s1, "--message", msg),
+		args("sign", 2, id, "--share", s2, "--hash", "sha256"))
+	assert.Equal(t, 1, r1.code)
+	assert.Equal(t, 1, r2.code)
+	assert.Contains(t, r1.stderr, "refused")
+	assert.Contains(t, r2.stderr, "--hash says sha256")
+
 	// a party-2 share used as party 1 is refused before anything is sent
 	r = run(t, nil, args("sign", 1, inst(), "--share", s2, "--message", "00")...)
 	assert.Equal(t, 1, r.code)
 	assert.Contains(t, r.stderr, "party 2's")
+
+	// a share whose lock record is gone is a restored copy: LOCKED until a refresh
+	require.NoError(t, os.Remove(s2+".state"))
+	r = run(t, nil, "address", "--share", s2, "--insecure-plaintext")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, r.stderr, "LOCKED")
+	id = inst()
+	r1, r2 = runPair(t, nil, args("sign", 1, id, "--share", s1, "--message", msg), args("sign", 2, id, "--share", s2))
+	assert.Equal(t, 1, r1.code)
+	assert.Equal(t, 1, r2.code)
+	assert.Contains(t, r2.stderr, "LOCKED; run `tandem refresh`")
+	assert.Contains(t, r1.stderr, "other party's key share is LOCKED")
+	id = inst()
+	r1, r2 = runPair(t, nil, args("refresh", 1, id, "--share", s1), args("refresh", 2, id, "--share", s2))
+	require.Equal(t, 0, r1.code, r1.stderr)
+	require.Equal(t, 0, r2.code, r2.stderr)
+	id = inst()
+	r1, r2 = runPair(t, nil, args("sign", 1, id, "--share", s1, "--message", msg), args("sign", 2, id, "--share", s2))
+	require.Equal(t, 0, r1.code, r1.stderr)
+	require.Equal(t, 0, r2.code, r2.stderr)
+
+	// an incomplete keygen or refresh prints status incomplete and exits 3
+	sf, err := sharefile.Open(s1, sharefile.Options{InsecurePlaintext: true})
+	require.NoError(t, err)
+	ks, err := sf.Load(t.Context())
+	require.NoError(t, err)
+	require.NoError(t, sf.Close())
+	var out bytes.Buffer
+	e := &env{stdout: &out, stderr: io.Discard}
+	err = keyDone(e, &party{json: true}, "keygen", ks, errors.Join(ecdsa2p.ErrIncomplete, mpc.ErrTimeout))
+	var xe *exitError
+	require.ErrorAs(t, err, &xe)
+	assert.Equal(t, ExitIncomplete, xe.code)
+	assert.JSONEq(t, `{"public_key":"`+pub+`","address":"`+addr+`","status":"incomplete"}`, out.String())
+	err = keyDone(e, &party{}, "keygen", nil, mpc.ErrTimeout)
+	require.NotErrorAs(t, err, &xe)
 }
 
 // TestEncryptedShare: keygen with the share passphrase from --passphrase-file (party 1) and

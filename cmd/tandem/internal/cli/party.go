@@ -156,8 +156,14 @@ func (pt *party) withTimeout(ctx context.Context) (context.Context, context.Canc
 
 // runErr wraps a protocol error for the user: a timeout says so plainly.
 func runErr(op string, err error) error {
+	if errors.Is(err, ecdsa2p.ErrKeyshareLocked) {
+		return fmt.Errorf("%s: the key share is LOCKED; run `tandem refresh` with the other party: %w", op, err)
+	}
 	var pa *mpc.PeerAbortedError
 	if errors.As(err, &pa) {
+		if pa.Detail == uint8(ecdsa2p.KeyshareLocked) {
+			return fmt.Errorf("%s: the other party's key share is LOCKED; run `tandem refresh` together: %w", op, err)
+		}
 		switch pa.Code {
 		case mpc.AbortRejected:
 			return fmt.Errorf("%s: the other party refused: %w", op, err)
