@@ -46,3 +46,16 @@ func TestDemoFlags(t *testing.T) {
 		assert.Equal(t, 1, strings.Count(r.stderr, "\n"), "%q", r.stderr)
 	}
 }
+
+// TestBench: the bench subcommand reaches package bench and prints its JSON object.
+func TestBench(t *testing.T) {
+	if testing.Short() || raceEnabled {
+		t.Skip("runs the protocols several times")
+	}
+	r := run(t, nil, "bench", "--n", "1", "--json")
+	require.Equal(t, 0, r.code, r.stderr)
+	out := r.jsonOut(t)
+	for _, k := range []string{"keygen_ms", "sign_ms", "presign_ms", "online_ms", "relay_keygen_ms", "relay_sign_ms", "sign_bytes_per_party"} {
+		assert.Contains(t, out, k)
+	}
+}
