@@ -10,7 +10,7 @@
 //	tandem sign    --relay URL --party 1|2 --signer FILE --other VK --instance HEX --share SHARE
 //	               [--path m/0/1] [--message HEX --hash keccak256|sha256] [--expect HEX]
 //	tandem refresh --relay URL --party 1|2 --signer FILE --other VK --instance HEX --share SHARE
-//	tandem address --share SHARE [--path m]
+//	tandem address --share SHARE [--path m/0/1]
 //	tandem verify  --pub HEX --message HEX --hash keccak256|sha256 --sig HEX
 //	tandem demo
 //	tandem bench [--n N] [--json]

@@ -7,19 +7,16 @@ import (
 	"fmt"
 
 	"github.com/tandem-mpc/tandem/cmd/tandem/internal/sharefile"
+	"github.com/tandem-mpc/tandem/ecdsa2p"
 )
 
-// ErrDerivationUnavailable: `address --path` with a non-root path. BIP-32 public derivation
-// lives in ecdsa2p/internal/bip32, which this command cannot import; it needs an exported
-// ecdsa2p function (see the package report).
-var ErrDerivationUnavailable = errors.New("derived addresses are not available yet: only the root path m is supported (sign prints the derived key and address)")
-
-// runAddress: tandem address --share FILE [--path P]. It prints the root public key and
-// address (no relay, no other party).
+// runAddress: tandem address --share FILE [--path P]. It prints the public key and address
+// of the root key, or of the key at a non-hardened BIP-32 path (CKDpub from the root public
+// key and chain code: the key `sign --path P` signs with). No relay, no other party.
 func runAddress(ctx context.Context, e *env, args []string) error {
 	fset := newFlagSet("address", e)
 	share := fset.String("share", "", "share file")
-	path := fset.String("path", "", "BIP-32 path (only m, the root key, for now)")
+	path := fset.String("path", "", "non-hardened BIP-32 path (default m, the root key)")
 	passFile := fset.String("passphrase-file", "", "file whose first line is the share passphrase (else $"+sharefile.EnvPassphrase+")")
 	insecure := fset.Bool("insecure-plaintext", false, "allow an unencrypted share file")
 	asJSON := fset.Bool("json", false, "print one JSON object as the last line of stdout")
@@ -33,9 +30,6 @@ func runAddress(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if p != "m" {
-		return fmt.Errorf("--path %s: %w", p, ErrDerivationUnavailable)
-	}
 	pass, warning, err := sharefile.ReadPassphrase(*passFile, e.lookup)
 	if err != nil {
 		return err
@@ -48,7 +42,14 @@ func runAddress(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer f.Close()
-	pub := ks.PublicKey()
-	r := keyResult{PublicKey: hex.EncodeToString(pub[:]), Address: ks.AddressHex(), Path: p}
+	pub, err := ks.DerivePublicKey(p)
+	if err != nil {
+		return fmt.Errorf("--path %s: %w", p, err)
+	}
+	addr, err := ecdsa2p.AddressOf(pub)
+	if err != nil {
+		return fmt.Errorf("internal error: derived key: %w", err)
+	}
+	r := keyResult{PublicKey: hex.EncodeToString(pub[:]), Address: addr, Path: p}
 	return emit(e, *asJSON, r, []field{{"public key", r.PublicKey}, {"address", r.Address}, {"path", r.Path}})
 }

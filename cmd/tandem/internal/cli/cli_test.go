@@ -306,7 +306,6 @@ func TestAddressErrors(t *testing.T) {
 	}{
 		{[]string{"address"}, "--share"},
 		{[]string{"address", "--share", filepath.Join(dir, "none"), "--insecure-plaintext"}, "not found"},
-		{[]string{"address", "--share", filepath.Join(dir, "none"), "--path", "m/0/1"}, "root path"},
 		{[]string{"address", "--share", filepath.Join(dir, "none"), "--path", "m/1'"}, "hardened"},
 	}
 	for _, tc := range tests {

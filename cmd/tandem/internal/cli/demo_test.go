@@ -22,7 +22,7 @@ func TestDemo(t *testing.T) {
 	v := run(t, nil, "verify", "--pub", out["public_key"].(string), "--message", out["message"].(string),
 		"--hash", "keccak256", "--sig", sig)
 	assert.Equal(t, 0, v.code, v.stderr)
-	addr, err := AddressOf(mustHex(t, out["public_key"].(string)))
+	addr, err := addrOfHex(t, out["public_key"].(string))
 	require.NoError(t, err)
 	assert.Equal(t, addr, out["address"])
 }

@@ -7,7 +7,7 @@
 //	tandem sign         --relay URL --party 1|2 --signer FILE --other VK --instance HEX --share SHARE
 //	                    [--path m/0/1] [--message HEX --hash keccak256|sha256] [--expect HEX]
 //	tandem refresh      --relay URL --party 1|2 --signer FILE --other VK --instance HEX --share SHARE
-//	tandem address      --share SHARE [--path m]
+//	tandem address      --share SHARE [--path m/0/1]
 //	tandem verify       --pub HEX --message HEX --hash keccak256|sha256 --sig HEX
 //	tandem demo
 //	tandem bench        [--n N] [--json]
@@ -35,5 +35,7 @@
 // and refuses through the SDK's Approve hook when --expect or --hash disagree with the
 // request, so both parties end with an error.
 //
-// `verify` is public-data ECDSA verification over secp256k1 (internal/secp), variable time.
+// `address --path` derives the key of a non-hardened BIP-32 path locally
+// (Keyshare.DerivePublicKey: CKDpub from the root public key and chain code), the key that
+// `sign --path` signs with. `verify` is ecdsa2p.Verify: public data, variable time.
 package cli

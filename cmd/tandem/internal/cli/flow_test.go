@@ -45,7 +45,7 @@ func TestFlow(t *testing.T) {
 	assert.Equal(t, k1, k2)
 	pub := k1["public_key"].(string)
 	assert.Len(t, pub, 66)
-	addr, err := AddressOf(mustHex(t, pub))
+	addr, err := addrOfHex(t, pub)
 	require.NoError(t, err)
 	assert.Equal(t, addr, k1["address"])
 
@@ -88,9 +88,13 @@ func TestFlow(t *testing.T) {
 	r = run(t, nil, "verify", "--pub", o1["public_key"].(string), "--message", msg, "--hash", "keccak256", "--sig", sig)
 	assert.Equal(t, 0, r.code, r.stderr)
 	assert.Equal(t, "valid\n", r.stdout)
-	derivedAddr, err := AddressOf(mustHex(t, o1["public_key"].(string)))
+	derivedAddr, err := addrOfHex(t, o1["public_key"].(string))
 	require.NoError(t, err)
 	assert.Equal(t, derivedAddr, o1["address"])
+	// address --path derives the same key locally
+	r = run(t, nil, "address", "--share", s1, "--insecure-plaintext", "--path", "m/0/1", "--json")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Equal(t, map[string]any{"public_key": o1["public_key"], "address": derivedAddr, "path": "m/0/1"}, r.jsonOut(t))
 
 	// party 2 refuses a message other than --expect: both end with an error
 	id = inst()

@@ -5,10 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"golang.org/x/crypto/sha3"
-
 	"github.com/tandem-mpc/tandem/ecdsa2p"
-	"github.com/tandem-mpc/tandem/internal/secp"
 )
 
 // keyResult is the output of keygen, refresh and address.
@@ -54,40 +51,6 @@ func emit(e *env, asJSON bool, v any, fields []field) error {
 	return nil
 }
 
-// AddressOf returns the Ethereum address of a SEC1 public key (compressed or uncompressed):
-// "0x" and the last 20 bytes of Keccak-256(x ‖ y), lower-case hex.
-func AddressOf(pub []byte) (string, error) {
-	p, err := parsePoint(pub)
-	if err != nil {
-		return "", err
-	}
-	u, err := p.BytesUncompressed()
-	if err != nil {
-		return "", fmt.Errorf("public key: %w", err)
-	}
-	h := sha3.NewLegacyKeccak256()
-	h.Write(u[1:])
-	return "0x" + hex.EncodeToString(h.Sum(nil)[12:]), nil
-}
-
-// parsePoint decodes a 33-byte compressed or 65-byte uncompressed SEC1 secp256k1 point.
-func parsePoint(pub []byte) (*secp.Point, error) {
-	var p secp.Point
-	var err error
-	switch len(pub) {
-	case 33:
-		_, err = p.SetBytes(pub)
-	case 65:
-		_, err = p.SetUncompressedBytes(pub)
-	default:
-		return nil, fmt.Errorf("public key: want 33 (compressed) or 65 (uncompressed) bytes, got %d", len(pub))
-	}
-	if err != nil {
-		return nil, fmt.Errorf("public key: %w", err)
-	}
-	return &p, nil
-}
-
 // keyOutput prints a keyshare's public key and address with status (keygen, refresh).
 func keyOutput(e *env, asJSON bool, ks *ecdsa2p.Keyshare, status string) error {
 	pub := ks.PublicKey()
@@ -97,7 +60,7 @@ func keyOutput(e *env, asJSON bool, ks *ecdsa2p.Keyshare, status string) error {
 
 // signOutput prints a signature.
 func signOutput(e *env, asJSON bool, sig *ecdsa2p.Signature) error {
-	addr, err := AddressOf(sig.Key[:])
+	addr, err := ecdsa2p.AddressOf(sig.Key)
 	if err != nil {
 		return fmt.Errorf("internal error: signature key: %w", err)
 	}
