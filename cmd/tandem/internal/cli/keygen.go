@@ -45,7 +45,7 @@ func runKeygen(ctx context.Context, e *env, args []string) error {
 	}
 	f, err := sharefile.Open(*out, pt.share)
 	if err != nil {
-		return err
+		return fmt.Errorf("--out: %w", err)
 	}
 	defer f.Close()
 	if f.Exists() {
