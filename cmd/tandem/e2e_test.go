@@ -4,6 +4,7 @@ import (
 	"encoding/hex"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -44,7 +45,16 @@ func TestE2E(t *testing.T) {
 	}
 	e := newE2E(t)
 
-	var w *wallet
+	var w *wallet // the ed25519+ed25519 wallet, shared by the later subtests
+	retries := 0
+	needWallet := func(t *testing.T) *wallet {
+		t.Helper()
+		if w == nil { // run alone (-run) or after a failed keygen
+			retries++
+			w = e.keygen(t, "ee"+strconv.Itoa(retries), "ed25519", "ed25519")
+		}
+		return w
+	}
 	t.Run("ed25519+ed25519", func(t *testing.T) {
 		w = e.keygen(t, "ee", "ed25519", "ed25519")
 		e.signAndCheck(t, w, "m/0/1", []byte("tandem end-to-end: ed25519 and ed25519"))
@@ -54,24 +64,20 @@ func TestE2E(t *testing.T) {
 		e.signAndCheck(t, w2, "m/0/1", []byte("tandem end-to-end: ed25519 and p256"))
 	})
 	t.Run("expect-refused", func(t *testing.T) {
-		if w == nil { // run alone (-run) or after a failed keygen
-			w = e.keygen(t, "ee", "ed25519", "ed25519")
-		}
-		e.expectRefused(t, w)
+		e.expectRefused(t, needWallet(t))
 	})
 	t.Run("hash-refused", func(t *testing.T) {
-		if w == nil { // run alone (-run) or after a failed keygen
-			w = e.keygen(t, "ee", "ed25519", "ed25519")
-		}
-		e.hashRefused(t, w)
+		e.hashRefused(t, needWallet(t))
+	})
+	t.Run("sign-after-refusals", func(t *testing.T) {
+		// A refusal burns one pre-signature and locks nothing: the root key still signs.
+		e.signAndCheck(t, needWallet(t), "m", []byte("tandem end-to-end: root key after refusals"))
 	})
 	t.Run("relay-fallback", func(t *testing.T) {
 		e.keygenFallback(t)
 	})
 	t.Run("no-passphrase", func(t *testing.T) {
-		if w == nil { // run alone (-run) or after a failed keygen
-			w = e.keygen(t, "ee", "ed25519", "ed25519")
-		}
+		w := needWallet(t)
 		p := w.p[0]
 		r := e.run(t, "sign without passphrase", runOpts{}, 1,
 			"sign", "--relay", e.relayURL, "--party", "1", "--signer", p.signer, "--other", w.p[1].vk,
@@ -190,7 +196,11 @@ func (e *e2e) signAndCheck(t *testing.T, w *wallet, path string, msg []byte) {
 	}
 	sig := res[0]
 	checkSignature(t, sig, msg)
-	require.NotEqual(t, w.publicKey, sig["public_key"], "the key at %s is the root key", path)
+	if path == "m" {
+		require.Equal(t, w.publicKey, sig["public_key"], "the root key signed")
+	} else {
+		require.NotEqual(t, w.publicKey, sig["public_key"], "the key at %s is the root key", path)
+	}
 
 	// The CLI's verify accepts it and rejects a flipped bit.
 	e.run(t, "verify", runOpts{}, 0, "verify", "--pub", sig["public_key"], "--message", msgHex,
@@ -200,7 +210,8 @@ func (e *e2e) signAndCheck(t *testing.T, w *wallet, path string, msg []byte) {
 	bad[40] ^= 0x01 // a bit of s
 	e.run(t, "verify flipped", runOpts{}, 1, "verify", "--pub", sig["public_key"], "--message", msgHex,
 		"--hash", "keccak256", "--sig", hex.EncodeToString(bad))
-	e.run(t, "verify wrong key", runOpts{}, 1, "verify", "--pub", w.publicKey, "--message", msgHex,
+	const generator = "0279be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798" // G: another valid key
+	e.run(t, "verify wrong key", runOpts{}, 1, "verify", "--pub", generator, "--message", msgHex,
 		"--hash", "keccak256", "--sig", sig["signature"])
 
 	// address at the path matches the signing key; at the root, keygen's key. P1 and P2 run
