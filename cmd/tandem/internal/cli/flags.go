@@ -111,7 +111,10 @@ func ParseHash(s string) (ecdsa2p.HashAlg, error) {
 
 // ParseHex decodes a hex flag value (an optional 0x prefix, either case, even length).
 func ParseHex(name, s string) ([]byte, error) {
-	t := strings.TrimPrefix(strings.TrimPrefix(s, "0x"), "0X")
+	t := s
+	if strings.HasPrefix(s, "0x") || strings.HasPrefix(s, "0X") {
+		t = s[2:]
+	}
 	b, err := hex.DecodeString(t)
 	if err != nil {
 		return nil, fmt.Errorf("--%s: not hex: %v", name, err)

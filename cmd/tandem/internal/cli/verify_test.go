@@ -292,3 +292,43 @@ func mustHexF(s string) []byte {
 	}
 	return b
 }
+
+func TestParseHex(t *testing.T) {
+	for in, want := range map[string][]byte{"": {}, "00ff": {0, 0xff}, "0x00FF": {0, 0xff}, "0XaB": {0xab}} {
+		got, err := ParseHex("x", in)
+		require.NoError(t, err, in)
+		assert.Equal(t, want, got, in)
+	}
+	for _, bad := range []string{"0", "0x0", "zz", "0x0x00", "0x0X00", " 00", "00 "} {
+		_, err := ParseHex("x", bad)
+		assert.Error(t, err, bad)
+	}
+}
+
+func FuzzParseHex(f *testing.F) {
+	for _, s := range []string{"", "00ff", "0x00FF", "0", "zz"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		b, err := ParseHex("x", s)
+		t2 := s
+		if len(s) >= 2 && (s[:2] == "0x" || s[:2] == "0X") {
+			t2 = s[2:]
+		}
+		if err == nil && !strings.EqualFold(hex.EncodeToString(b), t2) {
+			t.Fatalf("%q → %x", s, b)
+		}
+	})
+}
+
+func FuzzParseHash(f *testing.F) {
+	for _, s := range []string{"keccak256", "sha256", "SHA-256", "md5", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		h, err := ParseHash(s)
+		if err == nil && h != ecdsa2p.Keccak256 && h != ecdsa2p.SHA256 {
+			t.Fatalf("%q → %v", s, h)
+		}
+	})
+}
