@@ -15,7 +15,7 @@ import (
 
 // opTimeout bounds one operation (both parties). The driver keeps frames stored for the
 // deadline plus its grace period, so it also bounds how long a run's frames occupy the relay.
-const opTimeout = 60 * time.Second
+const opTimeout = 30 * time.Second
 
 // pair is the two parties of the benchmark: one Session each, on their own relay clients, and
 // the keyshares the signing operations reuse.
