@@ -17,11 +17,7 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	goleak.VerifyTestMain(m,
-		// The Session lets each driver Scope linger for the driver's grace period.
-		goleak.IgnoreTopFunction("time.Sleep"),
-		goleak.IgnoreAnyFunction("github.com/tandem-mpc/tandem/relay.(*Client).run"),
-	)
+	goleak.VerifyTestMain(m)
 }
 
 // result is one in-process run of Main.
