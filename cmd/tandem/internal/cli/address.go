@@ -14,7 +14,7 @@ import (
 // of the root key, or of the key at a non-hardened BIP-32 path (CKDpub from the root public
 // key and chain code: the key `sign --path P` signs with). No relay, no other party.
 func runAddress(ctx context.Context, e *env, args []string) error {
-	fset := newFlagSet("address", e)
+	fset := newFlagSet("address")
 	share := fset.String("share", "", "share file")
 	path := fset.String("path", "", "non-hardened BIP-32 path (default m, the root key)")
 	passFile := fset.String("passphrase-file", "", "file whose first line is the share passphrase (else $"+sharefile.EnvPassphrase+")")

@@ -9,7 +9,7 @@ import (
 
 // runBench: tandem bench [--n N] [--json]. The measuring is package bench's.
 func runBench(ctx context.Context, e *env, args []string) error {
-	fset := newFlagSet("bench", e)
+	fset := newFlagSet("bench")
 	n := fset.Int("n", bench.DefaultN, fmt.Sprintf("counted iterations of every operation (1-%d)", bench.MaxN))
 	asJSON := fset.Bool("json", false, "print one JSON object as the last line of stdout")
 	if err := parse(e, fset, args); err != nil {

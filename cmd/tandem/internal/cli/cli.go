@@ -55,9 +55,6 @@ type exitError struct {
 func (e *exitError) Error() string { return e.err.Error() }
 func (e *exitError) Unwrap() error { return e.err }
 
-// errSilent ends a command with ExitError after it printed its own explanation.
-var errSilent = errors.New("silent failure")
-
 // command is one subcommand.
 type command struct {
 	name    string
@@ -111,8 +108,6 @@ func Main(ctx context.Context, args, environ []string, stdout, stderr io.Writer)
 			return ExitOK
 		case errors.Is(err, flag.ErrHelp):
 			return ExitOK
-		case errors.Is(err, errSilent):
-			return ExitError
 		}
 		fmt.Fprintf(stderr, "tandem %s: %s\n", name, oneLine(err.Error()))
 		var xe *exitError
@@ -145,7 +140,7 @@ func usage(w io.Writer) {
 }
 
 func runVersion(_ context.Context, e *env, args []string) error {
-	fs := newFlagSet("version", e)
+	fs := newFlagSet("version")
 	if err := parse(e, fs, args); err != nil {
 		return err
 	}

@@ -35,7 +35,7 @@ type demoResult struct {
 // stores, keygen and one Keccak-256 signature over real WebSockets, and a check of the
 // signature.
 func runDemo(ctx context.Context, e *env, args []string) error {
-	fset := newFlagSet("demo", e)
+	fset := newFlagSet("demo")
 	timeout := fset.Duration("timeout", DefaultTimeout, "deadline of the whole demo")
 	asJSON := fset.Bool("json", false, "print one JSON object as the last line of stdout")
 	if err := parse(e, fset, args); err != nil {

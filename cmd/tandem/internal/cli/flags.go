@@ -17,7 +17,7 @@ import (
 
 // newFlagSet returns a flag set that reports nothing itself: parse turns its errors into
 // one-line errors and prints the flags for -h.
-func newFlagSet(name string, _ *env) *flag.FlagSet {
+func newFlagSet(name string) *flag.FlagSet {
 	fs := flag.NewFlagSet("tandem "+name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}

@@ -23,7 +23,7 @@ const (
 // party's last message leaves, ACTIVE after the peer's); an incomplete keygen exits 3 with
 // the PENDING share written.
 func runKeygen(ctx context.Context, e *env, args []string) error {
-	fset := newFlagSet("keygen", e)
+	fset := newFlagSet("keygen")
 	var pf partyFlags
 	pf.register(fset)
 	out := fset.String("out", "", "share file to create (must not exist)")
@@ -100,7 +100,7 @@ func refuseExisting(path string) error {
 // runRefresh: tandem refresh --relay URL --party 1|2 --signer FILE --other VK --instance HEX
 // --share SHARE. The share is refreshed in place through the share store.
 func runRefresh(ctx context.Context, e *env, args []string) error {
-	fset := newFlagSet("refresh", e)
+	fset := newFlagSet("refresh")
 	var pf partyFlags
 	pf.register(fset)
 	share := fset.String("share", "", "share file to refresh in place")
@@ -144,7 +144,7 @@ func checkIndex(ks *ecdsa2p.Keyshare, party int) error {
 
 // runInstance prints a fresh instance id.
 func runInstance(_ context.Context, e *env, args []string) error {
-	fset := newFlagSet("instance", e)
+	fset := newFlagSet("instance")
 	asJSON := fset.Bool("json", false, "print {\"instance\": HEX}")
 	if err := parse(e, fset, args); err != nil {
 		return err

@@ -27,7 +27,7 @@ type signFlags struct {
 // Party 1 gives the message; party 2 prints what it is asked to sign and signs unless
 // --expect (or --hash) disagrees with the request. Both print the signature.
 func runSign(ctx context.Context, e *env, args []string) error {
-	fset := newFlagSet("sign", e)
+	fset := newFlagSet("sign")
 	var pf partyFlags
 	pf.register(fset)
 	var sf signFlags

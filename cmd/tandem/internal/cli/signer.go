@@ -22,7 +22,7 @@ func runSigner(_ context.Context, e *env, args []string) error {
 		}
 		return errors.New("want `tandem signer new --type ed25519|p256 --out FILE`")
 	}
-	fset := newFlagSet("signer new", e)
+	fset := newFlagSet("signer new")
 	typ := fset.String("type", "", "key type: ed25519 or p256")
 	out := fset.String("out", "", "file to create (PEM, mode 0600; must not exist)")
 	asJSON := fset.Bool("json", false, "print {\"verifying_key\": ...} as the last line of stdout")

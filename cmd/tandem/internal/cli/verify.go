@@ -56,7 +56,7 @@ func VerifyDigest(pub []byte, digest [32]byte, sig []byte) error {
 // runVerify: tandem verify --pub HEX --message HEX --hash keccak256|sha256 --sig HEX.
 // Exit 0 and "valid" if the signature verifies, 1 otherwise.
 func runVerify(_ context.Context, e *env, args []string) error {
-	fset := newFlagSet("verify", e)
+	fset := newFlagSet("verify")
 	pubHex := fset.String("pub", "", "public key, SEC1 compressed (33 bytes) or uncompressed (65 bytes), hex")
 	msgHex := fset.String("message", "", "the signed message, hex")
 	hashName := fset.String("hash", "", "keccak256 or sha256")
