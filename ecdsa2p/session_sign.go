@@ -172,7 +172,7 @@ func (s *Session) presign(ctx context.Context, id mpc.InstanceID, ks *Keyshare, 
 	p, err := NewPresign(cfg, ks, s.st, key, path)
 	if err != nil {
 		if errors.Is(err, ErrKeyshareLocked) {
-			s.refuse(ctx, cfg, LabelPresign, symmetricPlan(3), err)
+			err = s.refuse(ctx, cfg, LabelPresign, symmetricPlan(3), ks, key, err)
 		}
 		return nil, err
 	}
@@ -192,7 +192,7 @@ func (s *Session) finishP1(ctx context.Context, id mpc.InstanceID, ks *Keyshare,
 	f, err := NewFinishP1(cfg, ks, s.st, key, ps.SignSID(), e, request)
 	if err != nil {
 		if errors.Is(err, ErrKeyshareLocked) {
-			s.refuse(ctx, cfg, LabelFinish, (&Finish{index: 0}).Plan(), err)
+			err = s.refuse(ctx, cfg, LabelFinish, (&Finish{index: 0}).Plan(), ks, key, err)
 		}
 		return nil, err
 	}
@@ -226,7 +226,7 @@ func (s *Session) finishP2(ctx context.Context, id mpc.InstanceID, ks *Keyshare,
 	f, err := NewFinishP2(cfg, ks, s.st, key, accept)
 	if err != nil {
 		if errors.Is(err, ErrKeyshareLocked) {
-			s.refuse(ctx, cfg, LabelFinish, (&Finish{index: 1}).Plan(), err)
+			err = s.refuse(ctx, cfg, LabelFinish, (&Finish{index: 1}).Plan(), ks, key, err)
 		}
 		return nil, err
 	}
@@ -250,11 +250,21 @@ func (s *Session) checkPresignPath(ctx context.Context, key string, sid [32]byte
 	return nil
 }
 
-// refuse runs a session that declines in its first round with err (a LOCKED keyshare), so
-// the driver publishes an ABORT and the peer's session ends at once instead of at its
-// deadline. Its own outcome is not reported: err is.
-func (s *Session) refuse(ctx context.Context, cfg mpc.Config, label string, plan mpc.Plan, err error) {
+// refuse handles a LOCKED keyshare (err): it persists the lock first (PROTOCOL.md §10.3 item
+// 1: the lock may have been set on the live Keyshare by MarkRestored and not yet saved), then
+// runs a session that declines in its first round with err, so the driver publishes an ABORT
+// and the peer's session ends at once instead of at its deadline. It returns err, joined with
+// a failure to persist (then nothing is sent).
+func (s *Session) refuse(ctx context.Context, cfg mpc.Config, label string, plan mpc.Plan, ks *Keyshare, key string, err error) error {
+	if serr := ks.save(context.WithoutCancel(ctx), s.st, key); serr != nil {
+		op := "finish"
+		if label == LabelPresign {
+			op = "presign"
+		}
+		return errors.Join(err, newError(op, 0, Internal, fmt.Errorf("persisting the lock: %w", serr)))
+	}
 	_ = run(ctx, cfg, label, &refusal{plan: plan, err: err})
+	return err
 }
 
 // refusal is an mpc.Protocol that fails its first round with err.
