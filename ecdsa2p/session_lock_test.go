@@ -103,8 +103,13 @@ func TestSessionLiveMarkRestoredPersisted(t *testing.T) {
 	require.ErrorIs(t, r.err1, ecdsa2p.ErrKeyshareLocked)
 	pa := requireFastPeerAbort(t, r.err2)
 	assert.Equal(t, uint8(ecdsa2p.KeyshareLocked), pa.Detail)
-	sdkBug(t, "SigngenP1 refuses a keyshare LOCKED in memory (MarkRestored on the live value) without saving the lock to the Session's Store")
 	requireStoredLocked(t, e.st1, ks1)
+	// A restarted app (a new Session over the same Store) still refuses the key.
+	s1 := ecdsa2p.NewSession(e.c1, e.k1, ecdsa2p.WithStore(e.st1))
+	rec, err := ecdsa2p.LoadKeyshare(ctx, e.st1, storeKey(ks1))
+	require.NoError(t, err)
+	_, err = s1.Presign(ctx, ecdsa2p.SignRequest{InstanceID: ecdsa2p.RandomInstanceID(), Keyshare: rec, OtherVK: e.vk2})
+	require.ErrorIs(t, err, ecdsa2p.ErrKeyshareLocked)
 }
 
 // Calls the Session refuses before anything is sent: ErrSessionConfig.
