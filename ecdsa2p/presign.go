@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 
 	"github.com/tandem-mpc/tandem/ecdsa2p/internal/bip32"
@@ -72,7 +73,7 @@ func checkIdentities(cfg *mpc.Config, gen *keyshare.Keyshare) error {
 		return err
 	}
 	if !bytes.Equal(id0, gen.ID(0)) || !bytes.Equal(id1, gen.ID(1)) {
-		return errors.New("ecdsa2p: the session's keys are not the keyshare's identities")
+		return fmt.Errorf("%w: the session's keys are not the keyshare's identities", ErrSessionConfig)
 	}
 	return nil
 }

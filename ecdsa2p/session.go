@@ -155,7 +155,7 @@ func (s *Session) Refresh(ctx context.Context, id mpc.InstanceID, ks *Keyshare, 
 	}
 	cfg, done := s.config(id, other)
 	defer done()
-	rf, err := NewRefresh(cfg, live, s.st, key)
+	rf, err := NewRefresh(cfg, live, s.st, key, pendingFirst(live)...)
 	if err != nil {
 		return nil, err
 	}

@@ -10,7 +10,6 @@ import (
 	"errors"
 	"log/slog"
 	"net/netip"
-	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -376,15 +375,4 @@ func newStrangerVK(t *testing.T) signer.VerifyingKey {
 	k, err := signer.GenerateEd25519()
 	require.NoError(t, err)
 	return k.VerifyingKey()
-}
-
-// sdkBug marks the rest of a test as the reproduction of an SDK bug reported to the lead
-// (ecdsa2p/session*.go is not ours to change). It is skipped unless TANDEM_SDK_BUGS=1, so
-// that the package stays green; delete the call once the SDK is fixed.
-func sdkBug(t *testing.T, what string) {
-	t.Helper()
-	if os.Getenv("TANDEM_SDK_BUGS") == "" {
-		t.Skip("known SDK bug (set TANDEM_SDK_BUGS=1 to run): " + what)
-	}
-	t.Log("reproducing SDK bug: " + what)
 }

@@ -205,7 +205,6 @@ func TestSessionOtherVKNotTheKeysharePeer(t *testing.T) {
 		require.NotErrorIs(t, err, mpc.ErrTimeout, "%s: refused locally, at once", name)
 		errs[name] = err
 	}
-	sdkBug(t, "a keyshare/peer-VK mismatch is an untyped error, not ErrSessionConfig: "+errs["SigngenP1"].Error())
 	for name, err := range errs {
 		assert.ErrorIs(t, err, ecdsa2p.ErrSessionConfig, name)
 	}

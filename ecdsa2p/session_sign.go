@@ -169,7 +169,7 @@ func (s *Session) checkMessage(req *SignRequest) error {
 func (s *Session) presign(ctx context.Context, id mpc.InstanceID, ks *Keyshare, key, path string, other signer.VerifyingKey) (*Presignature, error) {
 	cfg, done := s.config(id, other)
 	defer done()
-	p, err := NewPresign(cfg, ks, s.st, key, path)
+	p, err := NewPresign(cfg, ks, s.st, key, path, pendingFirst(ks)...)
 	if err != nil {
 		if errors.Is(err, ErrKeyshareLocked) {
 			err = s.refuse(ctx, cfg, LabelPresign, symmetricPlan(3), ks, key, err)
@@ -276,3 +276,15 @@ type refusal struct {
 func (r *refusal) Plan() mpc.Plan { return r.plan }
 
 func (r *refusal) Next(context.Context, int, []mpc.Inbound) ([][]byte, error) { return nil, r.err }
+
+// pendingFirst names the PENDING generation of an incomplete refresh when ks holds one
+// (PROTOCOL.md §9.1). The peer then holds that generation too: it is either ACTIVE there (the
+// peer received our RF4) or PENDING (neither side received the other's). The first signature
+// or refresh on it promotes it. Only a refresh whose RF4 failed its check on the peer leaves
+// the peer without it; then the peer's session ends in SetupMismatch.
+func pendingFirst(ks *Keyshare) []Option {
+	if id, ok := ks.PendingShareID(); ok {
+		return []Option{WithShareID(id)}
+	}
+	return nil
+}
