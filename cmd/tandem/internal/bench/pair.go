@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"sync"
 	"time"
 
@@ -98,10 +97,11 @@ func (p *pair) keygen(ctx context.Context) (time.Duration, error) {
 	return d, nil
 }
 
-// message returns a new message to sign.
+// message returns a new message to sign, always of the same length (the SIGN_REQUEST carries
+// it, so its length is part of sign_bytes_per_party).
 func (p *pair) message() []byte {
 	p.seq++
-	return []byte("tandem bench message " + strconv.Itoa(p.seq))
+	return fmt.Appendf(nil, "tandem bench message %010d", p.seq)
 }
 
 // sign runs one one-call sign (SigngenP1 ‖ SigngenP2: presign and finish back to back).
