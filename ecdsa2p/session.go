@@ -153,9 +153,17 @@ func (s *Session) Refresh(ctx context.Context, id mpc.InstanceID, ks *Keyshare, 
 	if err != nil {
 		return nil, err
 	}
+	res, err := s.refreshOnce(ctx, id, live, key, other, pendingFirst(live))
+	if err != nil && res == nil && setupMismatch(err) {
+		res, err = s.refreshOnce(ctx, mpc.SubInstance(id, fallbackName), live, key, other, nil)
+	}
+	return res, err
+}
+
+func (s *Session) refreshOnce(ctx context.Context, id mpc.InstanceID, live *Keyshare, key string, other signer.VerifyingKey, opts []Option) (*Keyshare, error) {
 	cfg, done := s.config(id, other)
 	defer done()
-	rf, err := NewRefresh(cfg, live, s.st, key, pendingFirst(live)...)
+	rf, err := NewRefresh(cfg, live, s.st, key, opts...)
 	if err != nil {
 		return nil, err
 	}

@@ -372,3 +372,62 @@ func TestSessionRefreshIncomplete(t *testing.T) {
 	require.False(t, n2.RefreshPending(), "the signature promoted the new generation")
 	require.Equal(t, n1.ShareID(), n2.ShareID())
 }
+
+// A refresh whose RF3 from P1 never reached P2: P1 received P2's RF3 and sent RF4 (it holds
+// the new generation PENDING), P2 stopped before its RF4 (it holds only the old one). The
+// Session's first attempt on P1's PENDING generation ends in SetupMismatch on both sides; the
+// fallback on the ACTIVE generation signs, and a later refresh works the same way.
+func TestSessionRefreshPeerStoppedBeforeRF4(t *testing.T) {
+	var rf3 atomic.Pointer[relay.MsgID]
+	var dropped atomic.Int32
+	wrap1 := func(l relay.Link) relay.Link {
+		return &dropLink{Link: l, dropped: &dropped, drop: func(id relay.MsgID) bool {
+			p := rf3.Load()
+			return p != nil && *p == id
+		}}
+	}
+	e := newSessionEnv(t, envOpts{wrap1: wrap1})
+	ks1, ks2 := e.shares(t)
+	id := ecdsa2p.RandomInstanceID()
+	rf3id := mpc.MessageID(ecdsa2p.LabelRefresh, id, mpc.Tag(3, 0), e.vk1, &e.vk2)
+	rf3.Store(&rf3id)
+
+	short, cancelShort := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancelShort()
+	var n1, n2 *ecdsa2p.Keyshare
+	var e1, e2 error
+	both(func() { n1, e1 = e.s1.Refresh(short, id, ks1, e.vk2) }, func() { n2, e2 = e.s2.Refresh(short, id, ks2, e.vk1) })
+	require.Positive(t, dropped.Load(), "P1's RF3 was dropped")
+	require.ErrorIs(t, e1, ecdsa2p.ErrIncomplete, "P1 sent RF4 and kept the new generation PENDING")
+	require.NotNil(t, n1)
+	require.True(t, n1.RefreshPending())
+	require.Error(t, e2)
+	require.NotErrorIs(t, e2, ecdsa2p.ErrIncomplete, "P2 never sent RF4")
+	require.Nil(t, n2)
+	require.False(t, ks2.RefreshPending())
+	rf3.Store(nil)
+
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	msg := []byte("signed on the old generation after the fallback")
+	r := e.sign(ctx,
+		ecdsa2p.SignRequest{Keyshare: n1, Message: msg, Hash: ecdsa2p.SHA256},
+		ecdsa2p.SignRequest{Keyshare: ks2})
+	require.NoError(t, r.err1)
+	require.NoError(t, r.err2)
+	requireValidSignature(t, r.sig1, digest(t, ecdsa2p.SHA256, msg), ks1.PublicKey())
+
+	// A refresh gets the pair onto one new generation again.
+	id2 := ecdsa2p.RandomInstanceID()
+	var f1, f2 error
+	both(func() { n1, f1 = e.s1.Refresh(ctx, id2, n1, e.vk2) }, func() { n2, f2 = e.s2.Refresh(ctx, id2, ks2, e.vk1) })
+	require.NoError(t, f1)
+	require.NoError(t, f2)
+	require.Equal(t, n1.ShareID(), n2.ShareID())
+	require.False(t, n1.RefreshPending())
+	r = e.sign(ctx,
+		ecdsa2p.SignRequest{Keyshare: n1, Message: msg, Hash: ecdsa2p.Keccak256},
+		ecdsa2p.SignRequest{Keyshare: n2})
+	require.NoError(t, r.err1)
+	require.NoError(t, r.err2)
+}

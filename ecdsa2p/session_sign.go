@@ -167,9 +167,17 @@ func (s *Session) checkMessage(req *SignRequest) error {
 }
 
 func (s *Session) presign(ctx context.Context, id mpc.InstanceID, ks *Keyshare, key, path string, other signer.VerifyingKey) (*Presignature, error) {
+	ps, err := s.presignOnce(ctx, id, ks, key, path, other, pendingFirst(ks))
+	if err != nil && setupMismatch(err) {
+		ps, err = s.presignOnce(ctx, mpc.SubInstance(id, fallbackName), ks, key, path, other, nil)
+	}
+	return ps, err
+}
+
+func (s *Session) presignOnce(ctx context.Context, id mpc.InstanceID, ks *Keyshare, key, path string, other signer.VerifyingKey, opts []Option) (*Presignature, error) {
 	cfg, done := s.config(id, other)
 	defer done()
-	p, err := NewPresign(cfg, ks, s.st, key, path, pendingFirst(ks)...)
+	p, err := NewPresign(cfg, ks, s.st, key, path, opts...)
 	if err != nil {
 		if errors.Is(err, ErrKeyshareLocked) {
 			err = s.refuse(ctx, cfg, LabelPresign, symmetricPlan(3), ks, key, err)
@@ -277,14 +285,34 @@ func (r *refusal) Plan() mpc.Plan { return r.plan }
 
 func (r *refusal) Next(context.Context, int, []mpc.Inbound) ([][]byte, error) { return nil, r.err }
 
-// pendingFirst names the PENDING generation of an incomplete refresh when ks holds one
-// (PROTOCOL.md §9.1). The peer then holds that generation too: it is either ACTIVE there (the
-// peer received our RF4) or PENDING (neither side received the other's). The first signature
-// or refresh on it promotes it. Only a refresh whose RF4 failed its check on the peer leaves
-// the peer without it; then the peer's session ends in SetupMismatch.
+// Generation choice after an incomplete refresh (PROTOCOL.md §9.1 leaves it to a
+// coordinator; the two Sessions have none, and neither knows what the other holds).
+//
+// pendingFirst names the PENDING generation of an incomplete refresh when ks holds one. The
+// peer usually holds that generation too: ACTIVE if it received our RF4, PENDING if neither
+// side received the other's. The first signature or refresh on it promotes it. But a peer
+// that stopped before its own RF4 (it never got our RF3 in time) kept only the old
+// generation. So presign and refresh try the PENDING generation first and, if the session
+// ends in SetupMismatch in its first round (the setup digests, which bind share_id, differ),
+// both parties run it once more under SubInstance(id, fallbackName) with their ACTIVE
+// generation. Nothing secret was used in a first round that failed this way. A path or key
+// mismatch fails both attempts, quickly.
 func pendingFirst(ks *Keyshare) []Option {
 	if id, ok := ks.PendingShareID(); ok {
 		return []Option{WithShareID(id)}
 	}
 	return nil
+}
+
+// fallbackName names the second attempt's sub-instance.
+const fallbackName = "fallback"
+
+// setupMismatch reports whether err is this party's SetupMismatch or the peer's ABORT naming
+// it (whichever arrived first).
+func setupMismatch(err error) bool {
+	if errors.Is(err, SetupMismatch) {
+		return true
+	}
+	var pa *mpc.PeerAbortedError
+	return errors.As(err, &pa) && pa.Detail == uint8(SetupMismatch)
 }
