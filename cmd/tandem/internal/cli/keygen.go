@@ -111,27 +111,10 @@ func runRefresh(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if *share == "" {
-		return errors.New("--share is required")
-	}
-	ctx, cancel := pt.withTimeout(ctx)
-	defer cancel()
-	f, ks, err := openShare(ctx, e, *share, pt.share)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	if err := checkIndex(ks, pt.index); err != nil {
-		return err
-	}
-	c, err := pt.dial(ctx)
-	if err != nil {
-		return err
-	}
-	defer c.Close()
-	s := pt.session(c, f)
-	ks, err = s.Refresh(ctx, pt.id, ks, pt.other)
-	return keyDone(e, pt, "refresh", ks, err)
+	return pt.withShare(ctx, e, *share, func(ctx context.Context, s *ecdsa2p.Session, ks *ecdsa2p.Keyshare) error {
+		ks, err := s.Refresh(ctx, pt.id, ks, pt.other)
+		return keyDone(e, pt, "refresh", ks, err)
+	})
 }
 
 // checkIndex refuses a share of the other party.

@@ -149,6 +149,31 @@ func openShare(ctx context.Context, e *env, path string, opts sharefile.Options)
 	return f, ks, nil
 }
 
+// withShare runs fn within the party's --timeout with the keyshare of the share file at
+// path (opened and flock'ed until fn returns, checked to be this party's) and a Session on a
+// relay client that keeps its state in that file.
+func (pt *party) withShare(ctx context.Context, e *env, path string, fn func(context.Context, *ecdsa2p.Session, *ecdsa2p.Keyshare) error) error {
+	if path == "" {
+		return errors.New("--share is required")
+	}
+	ctx, cancel := pt.withTimeout(ctx)
+	defer cancel()
+	f, ks, err := openShare(ctx, e, path, pt.share)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if err := checkIndex(ks, pt.index); err != nil {
+		return err
+	}
+	c, err := pt.dial(ctx)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	return fn(ctx, pt.session(c, f), ks)
+}
+
 // withTimeout returns ctx bounded by the party's --timeout.
 func (pt *party) withTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(ctx, pt.timeout)

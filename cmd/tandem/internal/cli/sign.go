@@ -47,40 +47,24 @@ func runSign(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if sf.share == "" {
-		return errors.New("--share is required")
-	}
-	ctx, cancel := pt.withTimeout(ctx)
-	defer cancel()
-	f, ks, err := openShare(ctx, e, sf.share, pt.share)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	if err := checkIndex(ks, pt.index); err != nil {
-		return err
-	}
-	c, err := pt.dial(ctx)
-	if err != nil {
-		return err
-	}
-	defer c.Close()
-	s := pt.session(c, f)
-	req.InstanceID, req.Keyshare, req.OtherVK = pt.id, ks, pt.other
-	var sig *ecdsa2p.Signature
-	if pt.index == 1 {
-		sig, err = s.SigngenP1(ctx, req.SignRequest)
-	} else {
-		req.Approve = approver(e, req)
-		sig, err = s.SigngenP2(ctx, req.SignRequest)
-	}
-	if err != nil {
-		if errors.Is(err, errRefused) {
-			return fmt.Errorf("sign: %w", err)
+	return pt.withShare(ctx, e, sf.share, func(ctx context.Context, s *ecdsa2p.Session, ks *ecdsa2p.Keyshare) error {
+		req.InstanceID, req.Keyshare, req.OtherVK = pt.id, ks, pt.other
+		var sig *ecdsa2p.Signature
+		var err error
+		if pt.index == 1 {
+			sig, err = s.SigngenP1(ctx, req.SignRequest)
+		} else {
+			req.Approve = approver(e, req)
+			sig, err = s.SigngenP2(ctx, req.SignRequest)
 		}
-		return runErr("sign", err)
-	}
-	return signOutput(e, pt.json, sig)
+		if err != nil {
+			if errors.Is(err, errRefused) {
+				return fmt.Errorf("sign: %w", err)
+			}
+			return runErr("sign", err)
+		}
+		return signOutput(e, pt.json, sig)
+	})
 }
 
 // signReq is the SDK request with party 2's expectations.
