@@ -176,7 +176,7 @@ func ExampleSession_Presign() {
 			return err
 		},
 		func() error {
-			_, err := p2.FinishP2(ctx, ecdsa2p.SignRequest{InstanceID: id, Keyshare: ks2, OtherVK: vk1, Presignature: pre2})
+			_, err := p2.FinishP2(ctx, ecdsa2p.SignRequest{InstanceID: id, Keyshare: ks2, OtherVK: vk1, Path: "m/44/60", Presignature: pre2})
 			return err
 		},
 	); err != nil {

@@ -22,7 +22,8 @@ const (
 // batches, PPRF expansions, OT-extension parts). Outputs never depend on it.
 var workers = 2
 
-// hooks are test-only knobs; they are unexported so that no application can reach them.
+// hooks are unexported knobs: the randomness, tamper and onSend hooks serve tests and
+// benchmarks only; keyFn is the Session's choice of keygen's Store key.
 type hooks struct {
 	rnd    rng.Source                             // nil: rng.System
 	tamper func(round int, p []byte) []byte       // alters an outgoing payload (adversarial tests)

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/tandem-mpc/tandem/mpc"
@@ -32,12 +31,15 @@ import (
 // backup. Without WithStore the Session uses a MemoryStore of its own, which lasts as long
 // as the Session.
 //
-// A Session keeps one live Keyshare per key: pass the Keyshare that KeygenP1/P2, Refresh or
-// an earlier call returned. A Keyshare value of the same generation that the Session has
-// not seen (parsed from your own storage) is adopted: the Store's record wins if it holds
-// that generation (it may be LOCKED or newer), and a Keyshare whose generation the Store
-// does not hold, while it holds another generation of the same key, is refused with
-// ErrKeyshareConflict.
+// The process keeps one live Keyshare per Store and key, shared by every Session on that
+// Store (PROTOCOL.md §10.3 item 2: one lock mutex per keyshare; a lock set through one
+// Session is seen by all). Pass the Keyshare that KeygenP1/P2, Refresh or an earlier call
+// returned. Another Keyshare value of a generation the live one or the Store holds (parsed
+// from your own storage) is replaced by it, the Store's record winning (it may be LOCKED or
+// newer); a lock the value carries is merged in and persisted, never dropped. A Keyshare
+// whose generation the Store does not hold, while it holds another generation of the same
+// key, is refused with ErrKeyshareConflict. Several processes on one Store need a lock of
+// their own around each call (PROTOCOL.md Q11; the CLI uses flock).
 //
 // A Session is safe for concurrent use; concurrent calls need distinct instance ids.
 type Session struct {
@@ -48,9 +50,6 @@ type Session struct {
 	timeout time.Duration
 	linger  time.Duration
 	logger  *slog.Logger
-
-	mu   sync.Mutex
-	live map[string]*Keyshare
 }
 
 // SessionOption configures a Session.
@@ -69,13 +68,22 @@ func WithRawDigest() SessionOption { return func(s *Session) { s.raw = true } }
 // mpc.DefaultTimeout).
 func WithTimeout(d time.Duration) SessionOption { return func(s *Session) { s.timeout = d } }
 
+// WithLinger sets how long each call's relay.Scope stays open after the call returned
+// (default DefaultLinger): while it is open, the client keeps this party's published frames
+// and re-publishes them after a reconnect, so a peer one round behind still gets them if
+// the relay restarts meanwhile. It costs memory: about 60 KB per signature per party.
+func WithLinger(d time.Duration) SessionOption { return func(s *Session) { s.linger = d } }
+
+// DefaultLinger is the default of WithLinger.
+const DefaultLinger = 5 * time.Second
+
 // WithLogger sets the logger of the driver sessions (default: none).
 func WithLogger(l *slog.Logger) SessionOption { return func(s *Session) { s.logger = l } }
 
 // NewSession returns a Session for the party that signs its messages with self and talks to
 // the relay through client. The Session does not own client: close it yourself.
 func NewSession(client *relay.Client, self signer.Signer, opts ...SessionOption) *Session {
-	s := &Session{client: client, self: self, linger: mpc.DefaultGrace, live: make(map[string]*Keyshare)}
+	s := &Session{client: client, self: self, linger: DefaultLinger}
 	for _, o := range opts {
 		if o != nil {
 			o(s)
@@ -96,8 +104,10 @@ func RandomInstanceID() mpc.InstanceID { return mpc.RandomInstanceID() }
 // device). Use the Keyshare the Session returned, or LoadKeyshare from the Store.
 var ErrKeyshareConflict = errors.New("ecdsa2p: the store holds another generation of this key")
 
-// ErrSessionConfig reports a call the Session cannot start: a missing keyshare or verifying
-// key, the wrong party, a message or hash the request does not allow. Nothing was sent.
+// ErrSessionConfig reports a call that cannot start: a missing keyshare or verifying key,
+// the wrong party, a verifying key that is not the keyshare's peer, a message or hash the
+// request does not allow. Nothing was sent. NewPresign, NewRefresh and the finish
+// constructors return it too for keys that are not the keyshare's identities.
 var ErrSessionConfig = errors.New("ecdsa2p: invalid session request")
 
 func configError(format string, args ...any) error {
@@ -132,9 +142,7 @@ func (s *Session) keygen(ctx context.Context, index int, id mpc.InstanceID, othe
 	}
 	ks, err := runKeygen(ctx, cfg, kg)
 	if ks != nil {
-		s.mu.Lock()
-		s.live[storeKey(ks.KeyID(), ks.Index())] = ks
-		s.mu.Unlock()
+		s.register(ks)
 	}
 	return ks, err
 }
@@ -194,9 +202,9 @@ func (s *Session) ready(other signer.VerifyingKey) error {
 }
 
 // config returns the driver configuration of one session on a fresh Scope of the client,
-// and the function that lets the Scope go. The Scope outlives the call by the driver's grace
-// period, so that this party's last frames stay published (and are re-published after a
-// reconnect) while the peer may still be fetching them.
+// and the function that lets the Scope go. The Scope outlives the call by the linger
+// (WithLinger), so that this party's last frames stay published (and are re-published after
+// a reconnect) while the peer may still be fetching them.
 func (s *Session) config(id mpc.InstanceID, other signer.VerifyingKey) (mpc.Config, func()) {
 	sc := s.client.Scope()
 	cfg := mpc.Config{
@@ -213,46 +221,6 @@ func (s *Session) config(id mpc.InstanceID, other signer.VerifyingKey) (mpc.Conf
 // storeKey is the Store key of a keyshare: key_id and party, no secret.
 func storeKey(keyID [32]byte, index int) string {
 	return "keyshare/" + hex.EncodeToString(keyID[:]) + "/p" + strconv.Itoa(index+1)
-}
-
-// resolve returns the live Keyshare for ks and its Store key (see Session).
-func (s *Session) resolve(ctx context.Context, ks *Keyshare) (*Keyshare, string, error) {
-	if !ks.usable() {
-		return nil, "", configError("no keyshare")
-	}
-	key := storeKey(ks.KeyID(), ks.Index())
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if live, ok := s.live[key]; ok {
-		if live == ks || live.holds(ks.ShareID()) {
-			return live, key, nil
-		}
-		return nil, "", ErrKeyshareConflict
-	}
-	b, err := s.st.Load(ctx, key)
-	switch {
-	case errors.Is(err, ErrNotFound):
-		if err := ks.save(ctx, s.st, key); err != nil {
-			return nil, "", fmt.Errorf("ecdsa2p: store: %w", err)
-		}
-		s.live[key] = ks
-		return ks, key, nil
-	case err != nil:
-		return nil, "", fmt.Errorf("ecdsa2p: store: %w", err)
-	}
-	stored, err := ParseKeyshare(b)
-	if err != nil {
-		return nil, "", fmt.Errorf("ecdsa2p: store: %w", err)
-	}
-	if stored.KeyID() != ks.KeyID() || stored.Index() != ks.Index() || !stored.holds(ks.ShareID()) {
-		return nil, "", ErrKeyshareConflict
-	}
-	live := stored
-	if mine, err := ks.MarshalBinary(); err == nil && string(mine) == string(b) {
-		live = ks // the caller's copy is exactly the record: keep its identity
-	}
-	s.live[key] = live
-	return live, key, nil
 }
 
 // holds reports whether k holds the generation shareID.

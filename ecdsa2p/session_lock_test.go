@@ -211,10 +211,9 @@ func TestSessionOtherVKNotTheKeysharePeer(t *testing.T) {
 }
 
 // A copy restored from a backup and marked LOCKED, given to a Session whose Store still holds
-// the same generation ACTIVE: as documented on Session, the Store's record wins (it is the
-// lock record of PROTOCOL.md §10.3, which a backup restore does not roll back), so the
-// signature goes ahead and the stored record stays ACTIVE.
-func TestSessionStoreRecordWinsOverRestoredCopy(t *testing.T) {
+// the same generation ACTIVE: a lock is never dropped. The Session merges it into the
+// Store's record, persists it before anything is sent, refuses, and tells the peer.
+func TestSessionRestoredCopyLockIsMerged(t *testing.T) {
 	e := newSessionEnv(t, envOpts{})
 	ks1, ks2 := e.shares(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
@@ -228,10 +227,36 @@ func TestSessionStoreRecordWinsOverRestoredCopy(t *testing.T) {
 	r := e.sign(ctx,
 		ecdsa2p.SignRequest{Keyshare: restored, Message: msg, Hash: ecdsa2p.SHA256},
 		ecdsa2p.SignRequest{Keyshare: ks2})
-	require.NoError(t, r.err1)
-	require.NoError(t, r.err2)
-	requireValidSignature(t, r.sig1, digest(t, ecdsa2p.SHA256, msg), ks1.PublicKey())
+	require.ErrorIs(t, r.err1, ecdsa2p.ErrKeyshareLocked)
+	var pa *mpc.PeerAbortedError
+	require.ErrorAs(t, r.err2, &pa)
+	require.Equal(t, uint8(ecdsa2p.KeyshareLocked), pa.Detail)
 	rec, err := ecdsa2p.LoadKeyshare(ctx, e.st1, storeKey(ks1))
 	require.NoError(t, err)
-	require.Equal(t, ecdsa2p.StatusActive, rec.Status())
+	require.Equal(t, ecdsa2p.StatusLocked, rec.Status())
+	_, reason := rec.Locked()
+	require.Equal(t, ecdsa2p.Restored, reason)
+}
+
+// Two Sessions on one Store share the live keyshare: a lock set through one is seen by the
+// other (PROTOCOL.md §10.3 item 2).
+func TestSessionsOnOneStoreShareLocks(t *testing.T) {
+	e := newSessionEnv(t, envOpts{})
+	ks1, ks2 := e.shares(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	r := e.sign(ctx,
+		ecdsa2p.SignRequest{Keyshare: ks1, Message: []byte("a"), Hash: ecdsa2p.SHA256},
+		ecdsa2p.SignRequest{Keyshare: ks2})
+	require.NoError(t, r.err1)
+	require.NoError(t, r.err2)
+	// A second Session of party 1 on the same Store, handed a fresh parse of the share.
+	other := ecdsa2p.NewSession(e.c1, e.k1, ecdsa2p.WithStore(e.st1))
+	b, err := ks1.MarshalBinary()
+	require.NoError(t, err)
+	copy1 := mustParse(t, b)
+	ks1.MarkRestored() // on the live value, through the first Session's caller
+	_, err = other.SigngenP1(ctx, ecdsa2p.SignRequest{InstanceID: ecdsa2p.RandomInstanceID(), Keyshare: copy1,
+		Message: []byte("b"), Hash: ecdsa2p.SHA256, OtherVK: e.vk2})
+	require.ErrorIs(t, err, ecdsa2p.ErrKeyshareLocked)
 }

@@ -104,7 +104,7 @@ func (s *Session) FinishP1(ctx context.Context, req SignRequest) (*Signature, er
 	if err != nil {
 		return nil, err
 	}
-	if req.Presignature == nil {
+	if req.Presignature == nil || req.Presignature.p == nil {
 		return nil, configError("FinishP1 needs the Presignature to finish")
 	}
 	if err := s.checkMessage(&req); err != nil {
@@ -114,16 +114,18 @@ func (s *Session) FinishP1(ctx context.Context, req SignRequest) (*Signature, er
 }
 
 // FinishP2 runs the online round as party 2 under req.InstanceID: it receives P1's
-// SIGN_REQUEST, checks that it names an unused pre-signature of this keyshare (and
-// req.Presignature or req.Path when set), calls req.Approve, and signs.
+// SIGN_REQUEST, checks that it names an unused pre-signature of this keyshare made for
+// req.Path ("" is "m") and, when set, that it is req.Presignature, calls req.Approve, and
+// signs.
 func (s *Session) FinishP2(ctx context.Context, req SignRequest) (*Signature, error) {
 	ks, key, path, err := s.prepare(ctx, 1, &req)
 	if err != nil {
 		return nil, err
 	}
-	if req.Path != "" {
-		req.Path = path
+	if req.Presignature != nil && req.Presignature.p == nil {
+		return nil, configError("empty Presignature")
 	}
+	req.Path = path // "" is "m": P2 never signs under a path it did not agree to
 	return s.finishP2(ctx, req.InstanceID, ks, key, &req)
 }
 
@@ -307,12 +309,14 @@ func pendingFirst(ks *Keyshare) []Option {
 // fallbackName names the second attempt's sub-instance.
 const fallbackName = "fallback"
 
-// setupMismatch reports whether err is this party's SetupMismatch or the peer's ABORT naming
-// it (whichever arrived first).
+// setupMismatch reports whether err is this party's SetupMismatch on the peer's first
+// payload, or the peer's ABORT naming it while this party waited for that payload (driver
+// round 1 or 2), whichever arrived first. Later rounds never fall back.
 func setupMismatch(err error) bool {
-	if errors.Is(err, SetupMismatch) {
-		return true
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code == SetupMismatch && e.Round == 1
 	}
 	var pa *mpc.PeerAbortedError
-	return errors.As(err, &pa) && pa.Detail == uint8(SetupMismatch)
+	return errors.As(err, &pa) && pa.Detail == uint8(SetupMismatch) && pa.Round <= 2
 }

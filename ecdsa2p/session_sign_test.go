@@ -157,6 +157,23 @@ func TestSessionPresignFinish(t *testing.T) {
 		assert.Equal(t, uint8(ecdsa2p.SetupMismatch), pa.Detail)
 	})
 
+	t.Run("p2-empty-path-is-root", func(t *testing.T) {
+		// FinishP2 without Path agreed to "m": a pre-signature for another path is refused,
+		// so P1 cannot pick one of P2's unused pre-signatures for a path P2 never agreed to.
+		p1, _ := presign("m/7/7")
+		_, _, e1, e2 := finish(p1, []byte("x"), ecdsa2p.Keccak256, ecdsa2p.SignRequest{})
+		require.ErrorIs(t, e2, ecdsa2p.SetupMismatch, "P2 refuses a pre-signature for m/7/7 when it agreed to m")
+		var pa *mpc.PeerAbortedError
+		require.ErrorAs(t, e1, &pa, "P1: %v", e1)
+		assert.Equal(t, uint8(ecdsa2p.SetupMismatch), pa.Detail)
+	})
+
+	t.Run("finishp1-empty-presignature", func(t *testing.T) {
+		_, err := e.s1.FinishP1(ctx, ecdsa2p.SignRequest{InstanceID: ecdsa2p.RandomInstanceID(), Keyshare: ks1, OtherVK: e.vk2,
+			Presignature: &ecdsa2p.Presignature{}, Message: []byte("x"), Hash: ecdsa2p.Keccak256})
+		require.ErrorIs(t, err, ecdsa2p.ErrSessionConfig)
+	})
+
 	t.Run("p2-path-mismatch", func(t *testing.T) {
 		p1, _ := presign("m/0/1")
 		_, _, e1, e2 := finish(p1, []byte("x"), ecdsa2p.Keccak256, ecdsa2p.SignRequest{Path: "m/0/2"})

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/hex"
 	"errors"
@@ -135,7 +136,7 @@ func approver(e *env, r *signReq) ecdsa2p.ApproveMessageFunc {
 	return func(_ context.Context, m ecdsa2p.MessageToSign) error {
 		d := m.Digest()
 		fmt.Fprintf(e.stderr, "tandem sign: party 1 asks to sign message=%s hash=%s digest=%s path=%s\n",
-			hex.EncodeToString(m.Message), m.Hash, hex.EncodeToString(d[:]), r.Path)
+			hex.EncodeToString(m.Message), m.Hash, hex.EncodeToString(d[:]), cmp.Or(r.Path, "m"))
 		if r.hasExpect && !bytes.Equal(m.Message, r.expect) {
 			return fmt.Errorf("%w: the message differs from --expect %s", errRefused, hex.EncodeToString(r.expect))
 		}

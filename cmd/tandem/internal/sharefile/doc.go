@@ -80,9 +80,13 @@
 //	    sidecar does not know (a copy from before a refresh, or from another device).
 //
 // (b) A sidecar of another key_id or party is ErrKeyMismatch. A lock recorded in the sidecar
-// keeps its original reason. Consumed sign_sids stay consumed. Per-generation status is read
-// from the §11.1 record headers in the keyshare container, so a lock on either generation of
-// a refresh handover is seen.
+// keeps its original reason. Consumed sign_sids stay consumed. Per-generation status comes
+// from ecdsa2p.Keyshare.Generations, so a lock on either generation of a refresh handover is
+// seen.
+//
+// Backups: this works only while the sidecar is not restored together with an old share
+// file. Back up <share> alone, never <share>.state, and never copy <share>.state to another
+// device: restoring both files rolls a lock back undetected.
 //
 // # Security model
 //
