@@ -69,7 +69,7 @@ func TestN30_CancelPresign(t *testing.T) {
 	ksA, ksB := n.keygen(t)
 	ctx := context.Background()
 	before := [2][]byte{}
-	for i, st := range [2]*MemoryStore{n.stA, n.stB} {
+	for i, st := range [2]Store{n.stA, n.stB} {
 		b, err := st.Load(ctx, [2]string{n.keyA, n.keyB}[i])
 		require.NoError(t, err)
 		before[i] = b
@@ -93,7 +93,7 @@ func TestN30_CancelPresign(t *testing.T) {
 		assert.False(t, l, "party %d", i)
 		assert.Equal(t, StatusActive, ks.Status(), "party %d", i)
 	}
-	for i, st := range [2]*MemoryStore{n.stA, n.stB} {
+	for i, st := range [2]Store{n.stA, n.stB} {
 		b, err := st.Load(ctx, [2]string{n.keyA, n.keyB}[i])
 		require.NoError(t, err)
 		assert.Equal(t, before[i], b, "party %d: stored keyshare changed", i)
@@ -132,7 +132,7 @@ func TestN30_CancelKeygen(t *testing.T) {
 		return ka, kb
 	})
 	requireCancelled(t, errA, errB)
-	for i, st := range [2]*MemoryStore{n.stA, n.stB} {
+	for i, st := range [2]Store{n.stA, n.stB} {
 		_, err := st.Load(context.Background(), [2]string{n.keyA, n.keyB}[i])
 		assert.Error(t, err, "party %d: a cancelled keygen stored a keyshare", i)
 	}
@@ -147,7 +147,7 @@ func TestN30_CancelRefresh(t *testing.T) {
 	ksA, ksB := n.keygen(t)
 	ctx := context.Background()
 	keys := [2]string{n.keyA, n.keyB}
-	stores := [2]*MemoryStore{n.stA, n.stB}
+	stores := [2]Store{n.stA, n.stB}
 	var before [2][]byte
 	for i := range 2 {
 		b, err := stores[i].Load(ctx, keys[i])

@@ -155,3 +155,36 @@ func TestIgnoredOverDriver(t *testing.T) {
 	require.False(t, errors.As(errB, &ab), "%v", errB)
 	require.Error(t, errA)
 }
+
+// TestLockNotPersistedWithholdsAbort: as TestLockAndRefresh, but P2's Store fails when P2
+// saves the lock. PROTOCOL.md §10.3 item 1: nothing may leave before the lock is durable, not
+// even the ABORT. P2 ends with its *Error (Locked false: the lock is only in memory) and
+// sends nothing; P1 times out instead of learning the outcome from an ABORT.
+func TestLockNotPersistedWithholdsAbort(t *testing.T) {
+	t.Parallel()
+	n := newTestNet(t)
+	ksA, ksB := n.keygen(t)
+	n.stB = &failingStore{}
+	n.s.Base.DefaultTimeout = 2 * time.Second
+	flip := hooks{tamper: func(r int, p []byte) []byte {
+		if r == 2 {
+			p[200] ^= 0x01
+		}
+		return p
+	}}
+	_, _, errA, errB := n.presign(t, ksA, ksB, "m", [2]hooks{flip, {}})
+	e := engineErr(t, errB)
+	assert.Equal(t, OTExtensionCheckFailed, e.Code)
+	assert.False(t, e.Locked, "the lock was not persisted")
+	require.ErrorIs(t, errB, mpc.ErrWithholdAbort)
+	require.ErrorIs(t, errB, errDisk)
+	var ab *mpc.AbortError
+	require.ErrorAs(t, errB, &ab)
+	assert.Equal(t, mpc.AbortLocalError, ab.Code)
+	l, _ := ksB.Locked()
+	assert.True(t, l, "LOCKED in memory")
+
+	require.ErrorIs(t, errA, mpc.ErrTimeout, "P1 saw no ABORT: %v", errA)
+	var pa *mpc.PeerAbortedError
+	require.False(t, errors.As(errA, &pa))
+}

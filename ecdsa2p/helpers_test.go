@@ -18,8 +18,8 @@ import (
 // net is a pair of parties over an in-memory relay; each op gets a fresh instance id.
 type testNet struct {
 	s    *mpctest.Session
-	stA  *MemoryStore
-	stB  *MemoryStore
+	stA  Store
+	stB  Store
 	keyA string
 	keyB string
 }

@@ -141,14 +141,18 @@ func (p *Presign) next(ctx context.Context, r int, in []mpc.Inbound) ([][]byte, 
 }
 
 // persistLock saves ks when err reports a fresh lock, before err is returned. If the save
-// fails the error says so (Locked stays true: the in-memory keyshare is locked).
+// fails, the error says so, Locked becomes false (the lock is only in memory) and the error
+// wraps mpc.ErrWithholdAbort, so the driver sends nothing more, not even the ABORT.
 func persistLock(ctx context.Context, ks *Keyshare, st Store, key string, err error) error {
 	var e *Error
 	if !errors.As(err, &e) || !e.Locked {
 		return err
 	}
 	if serr := ks.save(context.WithoutCancel(ctx), st, key); serr != nil {
-		e.Err = errors.Join(e.Err, errors.New("persisting the lock failed"), serr)
+		// PROTOCOL.md §10.3 item 1: nothing may leave before the lock is durable, not even the
+		// ABORT. The keyshare stays LOCKED in memory.
+		e.Locked = false
+		e.Err = errors.Join(e.Err, errors.New("persisting the lock failed"), serr, mpc.ErrWithholdAbort)
 	}
 	return err
 }

@@ -199,6 +199,9 @@ func (s *runState) sealAndPublish(ctx context.Context, ss *sendSlot, payload []b
 // Abort paths (WIRE.md §12.7).
 
 func (s *runState) abortEngine(ctx context.Context, err error) error {
+	if errors.Is(err, ErrWithholdAbort) {
+		return &AbortError{Round: s.round, Culprit: CulpritSelf, Code: AbortLocalError, Err: err}
+	}
 	var ac AbortClassifier
 	var pf PeerFaulter
 	switch {

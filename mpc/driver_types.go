@@ -76,6 +76,12 @@ type IgnoredInputer interface{ IgnoredInput() int }
 // (Appendix Y.3): the driver discards it, re-asks its id and keeps waiting.
 var ErrIgnoreInput = errors.New("mpc: input ignored")
 
+// ErrWithholdAbort is wrapped by a Next error after which nothing may be sent, not even the
+// ABORT: the engine could not make a state change durable that must be durable before any
+// further payload leaves (PROTOCOL.md §10.3 item 1: a lock). The driver ends the session with
+// an *AbortError (code LOCAL_ERROR, culprit self) without publishing it; the peer times out.
+var ErrWithholdAbort = errors.New("mpc: abort withheld")
+
 // Transport is what the driver needs of the relay; *relay.Client and *relay.Scope satisfy it.
 type Transport interface {
 	Publish(ctx context.Context, frame []byte, until time.Time) error
