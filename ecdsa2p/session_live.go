@@ -30,7 +30,8 @@ type liveKey struct {
 }
 
 func (s *Session) liveKey(key string) liveKey {
-	if t := reflect.TypeOf(s.st); t != nil && t.Comparable() {
+	// Value.Comparable also looks into interface fields, whose dynamic values may not be.
+	if v := reflect.ValueOf(s.st); v.IsValid() && v.Comparable() {
 		return liveKey{owner: s.st, key: key}
 	}
 	return liveKey{owner: s, key: key}

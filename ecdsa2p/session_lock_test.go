@@ -260,3 +260,34 @@ func TestSessionsOnOneStoreShareLocks(t *testing.T) {
 		Message: []byte("b"), Hash: ecdsa2p.SHA256, OtherVK: e.vk2})
 	require.ErrorIs(t, err, ecdsa2p.ErrKeyshareLocked)
 }
+
+// wrapStore is a Store of a comparable struct type whose field holds a non-comparable value:
+// the live registry must not use it as a map key (that would panic), and falls back to one
+// live set per Session.
+type wrapStore struct {
+	ecdsa2p.Store
+}
+
+type sliceStore struct {
+	*ecdsa2p.MemoryStore
+	_ []byte // makes the type non-comparable
+}
+
+func TestSessionNonComparableStore(t *testing.T) {
+	e := newSessionEnv(t, envOpts{})
+	ks1, ks2 := e.shares(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	st := wrapStore{Store: sliceStore{MemoryStore: &ecdsa2p.MemoryStore{}}}
+	s1 := ecdsa2p.NewSession(e.c1, e.k1, ecdsa2p.WithStore(st))
+	id := ecdsa2p.RandomInstanceID()
+	var e1, e2 error
+	both(func() {
+		_, e1 = s1.SigngenP1(ctx, ecdsa2p.SignRequest{InstanceID: id, Keyshare: ks1, OtherVK: e.vk2,
+			Message: []byte("x"), Hash: ecdsa2p.SHA256})
+	}, func() {
+		_, e2 = e.s2.SigngenP2(ctx, ecdsa2p.SignRequest{InstanceID: id, Keyshare: ks2, OtherVK: e.vk1})
+	})
+	require.NoError(t, e1)
+	require.NoError(t, e2)
+}
