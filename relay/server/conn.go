@@ -328,8 +328,6 @@ func (c *conn) writeLoop() {
 // flush writes every queued frame. A write error or timeout ends the connection without a
 // close frame (§2.6: the transport is unusable after a write timeout).
 func (c *conn) flush() error {
-	cfg := &c.s.cfg
-	m := c.s.m
 	for {
 		c.qmu.Lock()
 		batch := c.queue
@@ -339,31 +337,75 @@ func (c *conn) flush() error {
 		if len(batch) == 0 {
 			return nil
 		}
-		dw, direct := c.link.(deadlineWriter)
-		for i, f := range batch {
-			if c.isClosing() {
-				return nil
-			}
-			var err error
-			if direct {
-				err = dw.writeFrameBy(f.b, time.Now().Add(cfg.WriteTimeout))
-			} else {
-				ctx, cancel := context.WithTimeout(c.ctx, cfg.WriteTimeout)
-				err = c.link.WriteFrame(ctx, f.b)
-				cancel()
-			}
-			if err != nil {
-				return err
-			}
-			batch[i] = outFrame{}
-			now := time.Now()
-			m.sendQueueWait.Observe(now.Sub(f.t).Seconds())
-			m.framesSent.Inc()
-			m.sentBytes.Add(float64(len(f.b)))
-			c.framesOut.Add(1)
-			c.bytesOut.Add(int64(len(f.b)))
+		if err := c.writeBatch(batch); err != nil {
+			return err
 		}
 	}
+}
+
+// batchWriter is implemented by links that can coalesce frame writes (the WebSocket link):
+// the frames written between beginBatch and endBatch leave in as few transport writes as
+// their size allows, the last one at endBatch.
+type batchWriter interface {
+	beginBatch()
+	endBatch(deadline time.Time) error
+}
+
+// writeBatch writes the frames taken from the queue in one go. On a batchWriter link they
+// leave together when the last one is written: one write syscall for the whole snapshot (more
+// only past batchLimit), and a lone frame leaves at once. The frames are counted once they
+// are on the transport: after a failed batch none of its frames are.
+func (c *conn) writeBatch(batch []outFrame) error {
+	cfg := &c.s.cfg
+	bw, batching := c.link.(batchWriter)
+	dw, direct := c.link.(deadlineWriter)
+	if batching {
+		bw.beginBatch()
+	}
+	n := 0
+	var err error
+	for _, f := range batch {
+		if c.isClosing() {
+			break
+		}
+		if direct {
+			err = dw.writeFrameBy(f.b, time.Now().Add(cfg.WriteTimeout))
+		} else {
+			ctx, cancel := context.WithTimeout(c.ctx, cfg.WriteTimeout)
+			err = c.link.WriteFrame(ctx, f.b)
+			cancel()
+		}
+		if err != nil {
+			break
+		}
+		if !batching {
+			c.sent(f, time.Now())
+		}
+		n++
+	}
+	if batching {
+		if ferr := bw.endBatch(time.Now().Add(cfg.WriteTimeout)); err == nil {
+			err = ferr
+		}
+		if err == nil {
+			now := time.Now()
+			for _, f := range batch[:n] {
+				c.sent(f, now)
+			}
+		}
+	}
+	clear(batch)
+	return err
+}
+
+// sent accounts for one frame that reached the transport.
+func (c *conn) sent(f outFrame, now time.Time) {
+	m := c.s.m
+	m.sendQueueWait.Observe(now.Sub(f.t).Seconds())
+	m.framesSent.Inc()
+	m.sentBytes.Add(float64(len(f.b)))
+	c.framesOut.Add(1)
+	c.bytesOut.Add(int64(len(f.b)))
 }
 
 // finish releases the connection's accounting and logs its close line (§9.4).

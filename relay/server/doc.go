@@ -18,6 +18,14 @@
 // full queue closes the connection with 4000. A panic in a connection handler is recovered and
 // closes that connection with 1011.
 //
+// The writer coalesces: on the WebSocket path the hijacked connection is wrapped so that the
+// frames the writer takes from the queue in one go collect in a buffer and leave in one write
+// syscall when the last of them has been written (more than one only past 64 KiB); a lone
+// frame therefore leaves at once, as before. Control frames written meanwhile by the reader
+// (pongs, the close reply) leave with the batch. The write deadline (now + write timeout) is
+// set on the transport for every write syscall, and frames are counted as sent once their
+// batch is on the transport.
+//
 // # Shared stores (Redis)
 //
 // A StoreFactory can build a shared store such as relay/store/redisstore: inside the factory,
@@ -46,6 +54,9 @@
 //   - The 503 answers (max-conns, draining) carry Retry-After: 1.
 //   - ServeLink runs no handshake admission (auth, origin, handshake rate, per-IP and global
 //     connection limits): those belong to the HTTP upgrade.
+//   - Outbound frames are copied once more, into the writer's batch buffer (WIRE.md §5 says
+//     stored frames are never copied per receiver; gorilla already copies the first 4 KiB).
+//     Past the 64 KiB buffer the rest of a frame is written from the shared slice.
 //   - If a ONE_RECEIVER claim is won but the waiter it was for vanished in between (UNASK,
 //     expiry or disconnect), the claimed candidate is dropped.
 //

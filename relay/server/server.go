@@ -312,14 +312,15 @@ func (s *Server) serveUpgrade(w http.ResponseWriter, r *http.Request) {
 	}
 	hdr := http.Header{}
 	hdr.Set(relay.FeaturesHeader, s.features().String())
-	ws, err := s.up.Upgrade(w, r, hdr)
+	hj := &batchHijacker{ResponseWriter: w}
+	ws, err := s.up.Upgrade(hj, r, hdr)
 	if err != nil {
 		s.adm.releaseIP(prefix)
 		m.handshakeRejected.WithLabelValues("bad_request").Inc()
 		return
 	}
 	info := ConnInfo{IP: ip, Remote: r.RemoteAddr, AuthSub: sub, prefix: prefix}
-	link := newWSLink(ws, s)
+	link := newWSLink(ws, hj.conn, s)
 	if err := s.serveConn(s.baseCtx, link, info, true); err != nil {
 		_ = link.Close(relay.CloseGoingAway, relay.CloseReason(relay.CloseGoingAway))
 		_ = ws.NetConn().Close()

@@ -30,14 +30,15 @@ const maxPooledBuf = 64 << 10
 // one concurrent reader and one writer; WriteControl may run concurrently with both).
 type wsLink struct {
 	ws          *websocket.Conn
+	bc          *batchConn // the transport under ws; nil: no write coalescing
 	s           *Server
 	readTimeout time.Duration
 	closing     atomic.Bool
 	closed      atomic.Bool
 }
 
-func newWSLink(ws *websocket.Conn, s *Server) *wsLink {
-	l := &wsLink{ws: ws, s: s, readTimeout: s.cfg.ReadTimeout}
+func newWSLink(ws *websocket.Conn, bc *batchConn, s *Server) *wsLink {
+	l := &wsLink{ws: ws, bc: bc, s: s, readTimeout: s.cfg.ReadTimeout}
 	ws.SetReadLimit(int64(s.cfg.MaxFrameBytes))
 	_ = ws.SetReadDeadline(time.Now().Add(l.readTimeout))
 	ws.SetPongHandler(func(string) error {
@@ -120,6 +121,21 @@ func (l *wsLink) writeFrameBy(frame []byte, deadline time.Time) error {
 		return err
 	}
 	return l.ws.WriteMessage(websocket.BinaryMessage, frame)
+}
+
+// beginBatch makes the following frame writes collect in the transport buffer (batchConn).
+func (l *wsLink) beginBatch() {
+	if l.bc != nil {
+		l.bc.hold()
+	}
+}
+
+// endBatch writes the frames collected since beginBatch, with deadline.
+func (l *wsLink) endBatch(deadline time.Time) error {
+	if l.bc == nil {
+		return nil
+	}
+	return l.bc.release(deadline)
 }
 
 func (l *wsLink) ping(deadline time.Time) error {
