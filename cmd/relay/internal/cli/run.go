@@ -12,7 +12,6 @@ import (
 	"net/http"
 	"os"
 	"runtime"
-	"runtime/debug"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -20,6 +19,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/tandem-mpc/tandem/internal/buildinfo"
 	"github.com/tandem-mpc/tandem/relay/server"
 	"github.com/tandem-mpc/tandem/relay/store"
 	"github.com/tandem-mpc/tandem/relay/store/redisstore"
@@ -29,15 +29,7 @@ import (
 // -ldflags "-X github.com/tandem-mpc/tandem/cmd/relay/internal/cli.Version=v1.2.3".
 var Version = ""
 
-func version() string {
-	if Version != "" {
-		return Version
-	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
-	}
-	return "dev"
-}
+func version() string { return buildinfo.Version(Version) }
 
 // Main runs the relay command line: `relay [serve|healthcheck|version] [flags]`. ctx ends on
 // the first SIGINT/SIGTERM (graceful shutdown; the caller exits 1 on a second one); hup

@@ -7,23 +7,16 @@ import (
 	"fmt"
 	"io"
 	"runtime"
-	"runtime/debug"
 	"strings"
+
+	"github.com/tandem-mpc/tandem/internal/buildinfo"
 )
 
 // Version is tandem's version, set at build time with
 // -ldflags "-X github.com/tandem-mpc/tandem/cmd/tandem/internal/cli.Version=v1.2.3".
 var Version = ""
 
-func version() string {
-	if Version != "" {
-		return Version
-	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
-	}
-	return "dev"
-}
+func version() string { return buildinfo.Version(Version) }
 
 // Exit statuses of Main.
 const (
