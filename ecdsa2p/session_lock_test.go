@@ -135,6 +135,15 @@ func TestSessionConfigErrors(t *testing.T) {
 			_, err := e.s1.Presign(ctx, with(ok1, func(r *ecdsa2p.SignRequest) { r.Keyshare = nil }))
 			return err
 		}},
+		{"presign-zero-keyshare", func() error {
+			_, err := e.s1.Presign(ctx, with(ok1, func(r *ecdsa2p.SignRequest) { r.Keyshare = &ecdsa2p.Keyshare{} }))
+			return err
+		}},
+		{"finishp2-zero-keyshare", func() error {
+			_, err := e.s2.FinishP2(ctx, with(ok2, func(r *ecdsa2p.SignRequest) { r.Keyshare = &ecdsa2p.Keyshare{} }))
+			return err
+		}},
+		{"refresh-zero-keyshare", func() error { _, err := e.s1.Refresh(ctx, id, &ecdsa2p.Keyshare{}, e.vk2); return err }},
 		{"refresh-no-keyshare", func() error { _, err := e.s1.Refresh(ctx, id, nil, e.vk2); return err }},
 		{"p2-share-into-p1", func() error {
 			return p1(with(ok1, func(r *ecdsa2p.SignRequest) { r.Keyshare, r.OtherVK = ks2, e.vk2 }))

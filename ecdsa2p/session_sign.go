@@ -86,7 +86,7 @@ func (s *Session) SigngenP2(ctx context.Context, req SignRequest) (*Signature, e
 // Session's Store. Finish it later with FinishP1 (P1) and FinishP2 (P2) under a fresh
 // instance id; P1 passes the returned Presignature.
 func (s *Session) Presign(ctx context.Context, req SignRequest) (*Presignature, error) {
-	if req.Keyshare == nil {
+	if !req.Keyshare.usable() {
 		return nil, configError("no keyshare")
 	}
 	ks, key, path, err := s.prepare(ctx, req.Keyshare.Index(), &req)
