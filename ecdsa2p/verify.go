@@ -1,23 +1,17 @@
 package ecdsa2p
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 
 	"github.com/tandem-mpc/tandem/ecdsa2p/internal/bip32"
+	"github.com/tandem-mpc/tandem/ecdsa2p/internal/sign"
 	"github.com/tandem-mpc/tandem/internal/secp"
 )
 
 // ErrInvalidSignature is returned by Verify for a signature that does not verify, or whose
 // recovery id does not match.
 var ErrInvalidSignature = errors.New("ecdsa2p: invalid signature")
-
-// secp256k1's group order n, big-endian.
-var orderN = [32]byte{
-	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe,
-	0xba, 0xae, 0xdc, 0xe6, 0xaf, 0x48, 0xa0, 0x3b, 0xbf, 0xd2, 0x5e, 0x8c, 0xd0, 0x36, 0x41, 0x41,
-}
 
 // Verify checks an ECDSA signature over secp256k1 on the 32-byte digest under the public key
 // pub (SEC1, 33 or 65 bytes). sig is r ‖ s (64 bytes) or r ‖ s ‖ v (65 bytes) with v the
@@ -46,26 +40,12 @@ func Verify(pub []byte, digest [32]byte, sig []byte) error {
 	if err != nil {
 		return fmt.Errorf("%w: digest: %w", ErrInvalidSignature, err)
 	}
-	sInv := secp.NewScalar().Invert(s)
-	a := secp.NewScalar().Mul(e, sInv)
-	b := secp.NewScalar().Mul(r, sInv)
-	R := new(secp.Point).VarTimeDoubleScalarBaseMult(a, b, Q)
-	enc, err := R.Bytes()
-	if err != nil {
-		return fmt.Errorf("%w: R is the point at infinity", ErrInvalidSignature)
-	}
-	x, err := R.XScalar()
-	if err != nil || x.Equal(r) != 1 {
+	recid, ok := sign.Verify(Q, e, r, s)
+	if !ok {
 		return ErrInvalidSignature
 	}
-	if len(sig) == 65 {
-		recid := enc[0] & 1
-		if bytes.Compare(enc[1:], orderN[:]) >= 0 {
-			recid |= 2
-		}
-		if sig[64] != recid {
-			return fmt.Errorf("%w: recovery id %d, want %d", ErrInvalidSignature, sig[64], recid)
-		}
+	if len(sig) == 65 && sig[64] != recid {
+		return fmt.Errorf("%w: recovery id %d, want %d", ErrInvalidSignature, sig[64], recid)
 	}
 	return nil
 }

@@ -57,7 +57,7 @@ func TestVerify(t *testing.T) {
 	zero := make([]byte, 64)
 	bad("zero", pc, d, zero)
 	over := append([]byte{}, sig...)
-	copy(over[:32], orderN[:])
+	copy(over[:32], secp256k1.S256().N.FillBytes(make([]byte, 32)))
 	bad("r = n", pc, d, over)
 	bad("bad key", []byte{0x02, 1, 2}, d, sig)
 	bad("nil key", nil, d, sig)

@@ -198,7 +198,7 @@ func (r *Round4) Next(peerS4 []byte) (*Signature, error) {
 		s.Negate(s)
 		recid ^= 1
 	}
-	if !verify(r.Qp, &r.eS, &r.r, s) {
+	if _, ok := Verify(r.Qp, &r.eS, &r.r, s); !ok {
 		return nil, lockAndFailTaking(r.ks, engineerr.Peer(op, finishRound, engineerr.SignatureVerifyFailed, j, nil))
 	}
 	mu := r.ks.LockMutex()
@@ -237,19 +237,20 @@ func recoveryID(Rp *secp.Point) (*secp.Scalar, uint8, error) {
 	return r, recid, nil
 }
 
-// verify is an ordinary ECDSA verification of (r, s) on e under Q (§8.6 step 6): public
-// inputs, variable time.
-func verify(Q *secp.Point, e, r, s *secp.Scalar) bool {
+// Verify is an ordinary ECDSA verification of (r, s) on e under Q (§8.6 step 6): it
+// returns whether R = (e/s)·G + (r/s)·Q has x(R) ≡ r, and R's recovery id (y parity, | 2 if
+// x(R) ≥ n). Public inputs, variable time.
+func Verify(Q *secp.Point, e, r, s *secp.Scalar) (recid uint8, ok bool) {
 	if r.IsZero() == 1 || s.IsZero() == 1 {
-		return false
+		return 0, false
 	}
 	sInv := secp.NewScalar().Invert(s)
 	a := secp.NewScalar().Mul(e, sInv)
 	b := secp.NewScalar().Mul(r, sInv)
-	R2 := new(secp.Point).VarTimeDoubleScalarBaseMult(a, b, Q)
-	x, err := R2.XScalar()
-	if err != nil {
-		return false
+	R := new(secp.Point).VarTimeDoubleScalarBaseMult(a, b, Q)
+	x, recid, err := recoveryID(R)
+	if err != nil || x.Equal(r) != 1 {
+		return 0, false
 	}
-	return x.Equal(r) == 1
+	return recid, true
 }
